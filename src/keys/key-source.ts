@@ -1,0 +1,36 @@
+// The seam between the verifier and wherever verification keys come from (static env or a provider).
+
+/** One verification secret, as configured or as served by the provider's key endpoint. */
+export interface VerificationKey {
+  /** The provider's key id, when it names one (used in logs, never the secret). */
+  readonly id?: string;
+  /** The secret: `whsec_<base64>` or plain text (DESIGN.md section 2). */
+  readonly secret: string;
+}
+
+/** Whether a key source can serve keys now, and if not, why. */
+export interface KeySourceReadiness {
+  readonly ready: boolean;
+  readonly reason?: string;
+}
+
+/**
+ * Where the receiver gets its candidate keys.
+ *
+ * `getKeys` returns synchronously when keys are cached (the hot path), or a promise when it
+ * must load them. It throws a {@link DeliveryFailedError} with code
+ * `verification_key_unavailable` (and `retryAfterSeconds`) when no key can be had.
+ */
+export interface KeySource {
+  getKeys(): readonly VerificationKey[] | Promise<readonly VerificationKey[]>;
+  /**
+   * Called when a signature matched none of the current keys: the source may reload once
+   * (single-flight, rate-limited) and returns the new keys, or `undefined` when it did not
+   * reload (static keys, or a refresh happened too recently).
+   */
+  refreshAfterMismatch?(): Promise<readonly VerificationKey[] | undefined>;
+  /** Readiness for `/readyz`. */
+  readiness(): KeySourceReadiness;
+  /** Releases connections and timers. */
+  close?(): Promise<void>;
+}
