@@ -1,0 +1,56 @@
+// pino logger with redaction: no secret, signature, token or authorization header can be logged.
+import pino, { type DestinationStream, type Logger } from "pino";
+
+/**
+ * Paths redacted wherever they appear in a log object (headers of requests we log, options
+ * objects, errors carrying a response). Keys we never log are listed anyway, as a second fence.
+ */
+export const REDACT_PATHS: readonly string[] = [
+  "secret",
+  "*.secret",
+  "secrets",
+  "*.secrets",
+  "token",
+  "*.token",
+  "access_token",
+  "*.access_token",
+  "client_secret",
+  "*.client_secret",
+  "clientSecret",
+  "*.clientSecret",
+  "client_assertion",
+  "*.client_assertion",
+  "privateKey",
+  "*.privateKey",
+  "authorization",
+  "*.authorization",
+  "*.headers.authorization",
+  "*.headers.cookie",
+  'headers["x-chatgpt-signature"]',
+  '*.headers["x-chatgpt-signature"]',
+  'headers["webhook-signature"]',
+  '*.headers["webhook-signature"]',
+  "signature",
+  "*.signature",
+];
+
+/** Options of {@link createLogger}. */
+export interface LoggerOptions {
+  /** pino level; defaults to `info`. */
+  readonly level?: string;
+  /** Where lines go; defaults to an asynchronous stdout destination (flush it on shutdown). */
+  readonly destination?: DestinationStream;
+}
+
+/** Creates the service logger. */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const destination = options.destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  return pino(
+    {
+      level: options.level ?? "info",
+      redact: { paths: [...REDACT_PATHS], censor: "[redacted]" },
+      base: { service: "chatgpt-webhook-receiver" },
+    },
+    destination,
+  );
+}

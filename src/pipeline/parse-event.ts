@@ -1,0 +1,37 @@
+// Parsing the verified body into an event: strict UTF-8, a JSON object with string `id` and `type`.
+import { DeliveryRejectedError, ErrorCode } from "../errors.js";
+import type { UnknownWebhookEvent } from "../events/openai-events.js";
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+const MAX_ID_LENGTH = 255;
+
+/**
+ * Parses a verified body. Call only after the signature matched (DESIGN.md section 1).
+ * @throws DeliveryRejectedError `invalid_payload` for invalid UTF-8, invalid JSON, a non-object,
+ *   or a missing / empty / overlong `id` or `type`
+ */
+export function parseEvent(body: Uint8Array): UnknownWebhookEvent {
+  let value: unknown;
+  try {
+    value = JSON.parse(utf8.decode(body));
+  } catch {
+    throw new DeliveryRejectedError(ErrorCode.INVALID_PAYLOAD, "body is not valid UTF-8 JSON");
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new DeliveryRejectedError(ErrorCode.INVALID_PAYLOAD, "body must be a JSON object");
+  }
+  const event = value as Record<string, unknown>;
+  requireString(event, "id");
+  requireString(event, "type");
+  return event as unknown as UnknownWebhookEvent;
+}
+
+function requireString(event: Record<string, unknown>, field: "id" | "type"): void {
+  const value = Object.hasOwn(event, field) ? event[field] : undefined;
+  if (typeof value !== "string" || value.length === 0 || value.length > MAX_ID_LENGTH) {
+    throw new DeliveryRejectedError(
+      ErrorCode.INVALID_PAYLOAD,
+      `event "${field}" must be a non-empty string of at most ${MAX_ID_LENGTH} characters`,
+    );
+  }
+}

@@ -1,0 +1,85 @@
+// The replay guard around a store: store failures become `replay_store_unavailable`, leases and ttls derive from config.
+import type { Logger } from "pino";
+import { DeliveryFailedError, ErrorCode } from "../errors.js";
+import type { ClaimResult, MaybePromise, ReplayStore } from "../replay/replay-store.js";
+import type { ReceiverMetrics } from "../observability/metrics.js";
+
+/** Lease of a claim in progress: 2 x the handler timeout, at least 30 s (DESIGN.md section 5). */
+export function leaseMsFor(handlerTimeoutMs: number): number {
+  return Math.max(2 * handlerTimeoutMs, 30_000);
+}
+
+/** Life of a done entry: 2 x tolerance, so a replay is caught by the clock or the store. */
+export function doneTtlMsFor(toleranceSeconds: number): number {
+  return 2 * toleranceSeconds * 1000;
+}
+
+/** Claim / complete / release with the receiver's policy. */
+export interface ReplayGuard {
+  /** @throws DeliveryFailedError `replay_store_unavailable` */
+  claim(key: string): MaybePromise<ClaimResult>;
+  /** Marks done; a failure is logged and counted, never thrown (the event was handled). */
+  complete(key: string, owner: string): Promise<void>;
+  /** Forgets the claim so a retry can run; a failure is logged (the lease then expires). */
+  release(key: string, owner: string): Promise<void>;
+  /** Keeps extending the lease until `until` settles (a handler past its timeout). */
+  holdUntil(key: string, owner: string, until: Promise<unknown>): void;
+}
+
+/** Options of {@link createReplayGuard}. */
+export interface ReplayGuardOptions {
+  readonly store: ReplayStore;
+  readonly leaseMs: number;
+  readonly doneTtlMs: number;
+  readonly logger: Logger;
+  readonly metrics: ReceiverMetrics;
+}
+
+function unavailable(cause: unknown): DeliveryFailedError {
+  return new DeliveryFailedError(ErrorCode.REPLAY_STORE_UNAVAILABLE, "replay store unavailable; retry later", {
+    cause,
+  });
+}
+
+/** Creates the guard. */
+export function createReplayGuard(options: ReplayGuardOptions): ReplayGuard {
+  const { store, leaseMs, doneTtlMs, logger, metrics } = options;
+  return {
+    claim(key) {
+      let answer: MaybePromise<ClaimResult>;
+      try {
+        answer = store.claim(key, leaseMs);
+      } catch (error) {
+        throw unavailable(error);
+      }
+      return answer instanceof Promise ? answer.catch((error: unknown) => Promise.reject(unavailable(error))) : answer;
+    },
+    async complete(key, owner) {
+      try {
+        if (!(await store.complete(key, owner, doneTtlMs))) {
+          metrics.replayCompleteFailures.inc();
+          logger.warn({ replay_key: key }, "claim was lost before the event was marked done");
+        }
+      } catch (error) {
+        metrics.replayCompleteFailures.inc();
+        logger.error({ err: error, replay_key: key }, "could not mark a handled event done; it is now at-least-once");
+      }
+    },
+    async release(key, owner) {
+      try {
+        await store.release(key, owner);
+      } catch (error) {
+        logger.error({ err: error, replay_key: key }, "could not release a claim; it frees itself when its lease ends");
+      }
+    },
+    holdUntil(key, owner, until) {
+      const timer = setInterval(() => {
+        Promise.resolve()
+          .then(() => store.extend(key, owner, leaseMs))
+          .catch((error: unknown) => logger.warn({ err: error, replay_key: key }, "could not extend a claim"));
+      }, leaseMs / 2);
+      timer.unref();
+      void until.finally(() => clearInterval(timer));
+    },
+  };
+}
