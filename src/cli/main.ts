@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// The `chatgpt-webhooks` CLI: serve | dev | sign.
+import { ConfigError } from "../errors.js";
+import { devCommand, DEV_HELP } from "./dev-command.js";
+import { serveCommand, SERVE_HELP } from "./serve-command.js";
+import { signCommand, SIGN_HELP } from "./sign-command.js";
+import { ExitCode, UsageError } from "./usage-error.js";
+
+const HELP = `Usage: chatgpt-webhooks <command> [flags]
+
+Commands:
+  serve   run the receiver configured from env / .env (production)
+  dev     run a local receiver with a generated secret and print a request to paste
+  sign    print the signature headers (or a curl command) for a body
+
+Run "chatgpt-webhooks <command> --help" for a command's flags.
+Exit codes: 0 success, 1 failure (including invalid configuration), 2 usage error.
+
+${SERVE_HELP}
+
+${DEV_HELP}
+
+${SIGN_HELP}`;
+
+const COMMANDS: Readonly<Record<string, (args: readonly string[]) => Promise<number>>> = {
+  serve: serveCommand,
+  dev: devCommand,
+  sign: (args) => signCommand(args, process.env),
+};
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    console.log(HELP);
+    return name === undefined ? ExitCode.USAGE : ExitCode.OK;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) throw new UsageError(`unknown command "${name}" (expected serve, dev or sign)`);
+  return command(args);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`chatgpt-webhooks: ${error.message}\nRun "chatgpt-webhooks --help" for usage.`);
+      process.exitCode = ExitCode.USAGE;
+    } else if (error instanceof ConfigError) {
+      console.error(`chatgpt-webhooks: invalid configuration: ${error.message}`);
+      process.exitCode = ExitCode.FAILURE;
+    } else {
+      console.error("chatgpt-webhooks: failed:", error instanceof Error ? error.message : error);
+      process.exitCode = ExitCode.FAILURE;
+    }
+  },
+);

@@ -1,0 +1,103 @@
+// The service's configuration from environment variables (DESIGN.md section 10), validated once at start.
+import { ConfigError } from "../errors.js";
+import type { SchemeName } from "../signature/scheme.js";
+import { SCHEME_NAMES } from "../signature/schemes.js";
+import { INTEGER_SETTINGS, integerSchema, type IntegerOption } from "./limits.js";
+import { splitSecrets, validateSecrets } from "./secrets.js";
+
+/** The environment variable of each numeric option. */
+const INTEGER_VARIABLES: Readonly<Record<IntegerOption, string>> = {
+  toleranceSeconds: "WEBHOOK_TOLERANCE_SECONDS",
+  maxBodyBytes: "WEBHOOK_MAX_BODY_BYTES",
+  handlerTimeoutMs: "HANDLER_TIMEOUT_MS",
+  replayMaxEntries: "REPLAY_MAX_ENTRIES",
+  rateLimitPerMinute: "RATE_LIMIT_PER_MINUTE",
+  rateLimitFailuresPerMinute: "RATE_LIMIT_FAILURES_PER_MINUTE",
+};
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/** The service configuration. */
+export interface ServiceConfig extends Readonly<Record<IntegerOption, number>> {
+  readonly host: string;
+  readonly port: number;
+  readonly path: string;
+  readonly scheme: SchemeName;
+  readonly secrets: readonly string[];
+  /** `memory` for now; Redis arrives with the scale-out work. */
+  readonly replayStore: "memory";
+  readonly handlersModule: string | undefined;
+  readonly trustProxy: boolean | number | string | undefined;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === "" ? undefined : value;
+}
+
+function integer(env: Env, option: IntegerOption): number {
+  const name = INTEGER_VARIABLES[option];
+  const setting = INTEGER_SETTINGS[option];
+  const raw = text(env, name);
+  if (raw === undefined) return setting.default;
+  const parsed = integerSchema(setting).safeParse(/^-?\d+$/.test(raw) ? Number(raw) : Number.NaN);
+  if (!parsed.success) throw new ConfigError(name, `${parsed.error.issues[0]?.message ?? "is invalid"} (got "${raw}")`);
+  return parsed.data;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = text(env, name) ?? fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(", ")} (got "${raw}")`);
+  }
+  return raw as T;
+}
+
+function port(env: Env): number {
+  const raw = text(env, "PORT") ?? "8080";
+  const value = /^\d{1,5}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(value >= 0 && value <= 65_535)) throw new ConfigError("PORT", `must be a port number from 0 to 65535 (got "${raw}")`);
+  return value;
+}
+
+/** `TRUST_PROXY` as Express takes it: true/false, a hop count, or addresses / subnets / names. */
+function trustProxy(env: Env): ServiceConfig["trustProxy"] {
+  const raw = text(env, "TRUST_PROXY");
+  if (raw === undefined) return undefined;
+  if (raw === "true" || raw === "false") return raw === "true";
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw;
+}
+
+/**
+ * Reads and validates the service configuration.
+ * @throws ConfigError naming the first variable at fault (secrets are never echoed)
+ */
+export function loadServiceConfig(env: Env): ServiceConfig {
+  const scheme = oneOf(env, "WEBHOOK_SCHEME", SCHEME_NAMES, "chatgpt");
+  const path = text(env, "WEBHOOK_PATH") ?? "/webhooks/chatgpt";
+  if (!/^\/[\w\-./~]*$/.test(path)) throw new ConfigError("WEBHOOK_PATH", `must be a URL path starting with / (got "${path}")`);
+  const secretText = text(env, "WEBHOOK_SECRET");
+  if (secretText === undefined) throw new ConfigError("WEBHOOK_SECRET", "is required (one or more secrets, comma-separated)");
+  const secrets = splitSecrets(secretText);
+  validateSecrets(secrets, scheme, "WEBHOOK_SECRET");
+  const store = text(env, "REPLAY_STORE") ?? "memory";
+  if (store !== "memory") throw new ConfigError("REPLAY_STORE", `only "memory" is supported in this version (got "${store}")`);
+  const integers = {} as Record<IntegerOption, number>;
+  for (const option of Object.keys(INTEGER_VARIABLES) as IntegerOption[]) integers[option] = integer(env, option);
+  return {
+    ...integers,
+    host: text(env, "HOST") ?? "0.0.0.0",
+    port: port(env),
+    path,
+    scheme,
+    secrets,
+    replayStore: "memory",
+    handlersModule: text(env, "HANDLERS"),
+    trustProxy: trustProxy(env),
+    logLevel: oneOf(env, "LOG_LEVEL", LOG_LEVELS, "info"),
+  };
+}

@@ -1,0 +1,31 @@
+// Bounds of every numeric setting, shared by the library options and the service's env parsing.
+import { z } from "zod";
+
+/** An integer setting with its bounds and default. */
+export interface IntegerSetting {
+  readonly min: number;
+  readonly max: number;
+  readonly default: number;
+}
+
+/** Numeric settings, keyed by option name. */
+export const INTEGER_SETTINGS = {
+  toleranceSeconds: { min: 1, max: 86_400, default: 300 },
+  maxBodyBytes: { min: 1, max: 100 * 1024 * 1024, default: 1_048_576 },
+  handlerTimeoutMs: { min: 1, max: 3_600_000, default: 10_000 },
+  replayMaxEntries: { min: 1, max: 100_000_000, default: 100_000 },
+  rateLimitPerMinute: { min: 0, max: 1_000_000_000, default: 600 },
+  rateLimitFailuresPerMinute: { min: 0, max: 1_000_000_000, default: 30 },
+} as const satisfies Record<string, IntegerSetting>;
+
+/** The name of a numeric option. */
+export type IntegerOption = keyof typeof INTEGER_SETTINGS;
+
+/** A zod schema accepting a whole number within `setting`'s bounds. */
+export function integerSchema(setting: IntegerSetting): z.ZodNumber {
+  return z
+    .number({ error: `must be a whole number from ${setting.min} to ${setting.max}` })
+    .int({ error: `must be a whole number from ${setting.min} to ${setting.max}` })
+    .min(setting.min, { error: `must be at least ${setting.min}` })
+    .max(setting.max, { error: `must be at most ${setting.max}` });
+}

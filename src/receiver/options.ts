@@ -1,0 +1,89 @@
+// The receiver's public options, and resolving them into a complete, validated configuration.
+import type { Logger } from "pino";
+import type { Registry } from "prom-client";
+import { systemClock, type Clock } from "../clock.js";
+import { INTEGER_SETTINGS, integerSchema, type IntegerOption } from "../config/limits.js";
+import { splitSecrets, validateSecrets } from "../config/secrets.js";
+import { ConfigError } from "../errors.js";
+import type { KeySource } from "../keys/key-source.js";
+import { createStaticKeySource } from "../keys/static-key-source.js";
+import type { ReplayStore } from "../replay/replay-store.js";
+import type { SchemeName } from "../signature/scheme.js";
+import { SCHEME_NAMES } from "../signature/schemes.js";
+
+/** Options of `createReceiver`. Every field but one key setting is optional. */
+export interface ReceiverOptions {
+  /** Signature scheme (DESIGN.md section 2). Defaults to `"chatgpt"`. */
+  readonly scheme?: SchemeName;
+  /** Static secret(s); a string may be comma-separated. Exactly one of `secret` / `keySource`. */
+  readonly secret?: string | readonly string[];
+  /** Where keys come from (e.g. the remote key source). Exactly one of `secret` / `keySource`. */
+  readonly keySource?: KeySource;
+  /** Freshness window in seconds, both directions. Defaults to 300. */
+  readonly toleranceSeconds?: number;
+  /** Larger bodies get 413. Defaults to 1048576. */
+  readonly maxBodyBytes?: number;
+  /** Per-delivery handler timeout in ms. Defaults to 10000. */
+  readonly handlerTimeoutMs?: number;
+  /** Replay store. Defaults to a memory store of `replayMaxEntries`. */
+  readonly replayStore?: ReplayStore;
+  /** Bound of the default memory store. Defaults to 100000. */
+  readonly replayMaxEntries?: number;
+  /** Requests per minute per client IP; 0 disables. Defaults to 600. */
+  readonly rateLimitPerMinute?: number;
+  /** Failed (400/401/413/415) requests per minute per client IP before all get 429; 0 disables. Defaults to 30. */
+  readonly rateLimitFailuresPerMinute?: number;
+  /** pino logger. Defaults to a silent one. */
+  readonly logger?: Logger;
+  /** prom-client registry for the receiver's metrics. Defaults to a new one. */
+  readonly registry?: Registry;
+  /** Time source. Defaults to the system clock. */
+  readonly clock?: Clock;
+}
+
+/** Options after defaults and validation. */
+export interface ReceiverConfig extends Readonly<Record<IntegerOption, number>> {
+  readonly scheme: SchemeName;
+  readonly keySource: KeySource;
+  readonly replayStore: ReplayStore | undefined;
+  readonly logger: Logger | undefined;
+  readonly registry: Registry | undefined;
+  readonly clock: Clock;
+}
+
+/**
+ * Applies defaults and validates.
+ * @throws ConfigError naming the option at fault
+ */
+export function resolveOptions(options: ReceiverOptions): ReceiverConfig {
+  const scheme = options.scheme ?? "chatgpt";
+  if (!SCHEME_NAMES.includes(scheme)) throw new ConfigError("scheme", `must be one of ${SCHEME_NAMES.join(", ")}`);
+  const integers = {} as Record<IntegerOption, number>;
+  for (const name of Object.keys(INTEGER_SETTINGS) as IntegerOption[]) {
+    const setting = INTEGER_SETTINGS[name];
+    const value = options[name] ?? setting.default;
+    const parsed = integerSchema(setting).safeParse(value);
+    if (!parsed.success) throw new ConfigError(name, parsed.error.issues[0]?.message ?? "is invalid");
+    integers[name] = parsed.data;
+  }
+  return {
+    ...integers,
+    scheme,
+    keySource: resolveKeySource(options, scheme),
+    replayStore: options.replayStore,
+    logger: options.logger,
+    registry: options.registry,
+    clock: options.clock ?? systemClock,
+  };
+}
+
+function resolveKeySource(options: ReceiverOptions, scheme: SchemeName): KeySource {
+  if (options.secret !== undefined && options.keySource !== undefined) {
+    throw new ConfigError("secret", "give either secret or keySource, not both");
+  }
+  if (options.keySource !== undefined) return options.keySource;
+  if (options.secret === undefined) throw new ConfigError("secret", "a secret or a keySource is required");
+  const secrets = typeof options.secret === "string" ? splitSecrets(options.secret) : [...options.secret];
+  validateSecrets(secrets, scheme, "secret");
+  return createStaticKeySource(secrets);
+}

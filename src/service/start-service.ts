@@ -1,0 +1,85 @@
+// Running the service: receiver + app on a port, with server timeouts and graceful shutdown.
+import { once } from "node:events";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "pino";
+import type { ServiceConfig } from "../config/env.js";
+import { createApp } from "../http/create-app.js";
+import { createReceiver, type Receiver } from "../receiver/create-receiver.js";
+import type { ReceiverOptions } from "../receiver/options.js";
+import { loadHandlers } from "./load-handlers.js";
+
+/** A running service. */
+export interface RunningService {
+  readonly server: Server;
+  readonly receiver: Receiver;
+  /** Base URL, e.g. `http://127.0.0.1:8080`. */
+  readonly url: string;
+  /** Stops accepting, drains in-flight deliveries (bounded), closes stores. Idempotent. */
+  shutdown(): Promise<void>;
+}
+
+/** Extra wiring for tests and the dev command. */
+export interface ServiceOverrides extends Partial<ReceiverOptions> {
+  /** Registers handlers in-process (the dev command, tests), besides `HANDLERS`. */
+  readonly register?: (receiver: Receiver) => void | Promise<void>;
+}
+
+/** Slow or idle clients cannot hold the server: limits on header, request and keep-alive time. */
+const SERVER_TIMEOUTS = { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 } as const;
+
+/** Starts the service and resolves once it listens. */
+export async function startService(
+  config: ServiceConfig,
+  logger: Logger,
+  overrides: ServiceOverrides = {},
+): Promise<RunningService> {
+  const { register, ...receiverOverrides } = overrides;
+  const receiver = createReceiver({
+    scheme: config.scheme,
+    secret: config.secrets,
+    toleranceSeconds: config.toleranceSeconds,
+    maxBodyBytes: config.maxBodyBytes,
+    handlerTimeoutMs: config.handlerTimeoutMs,
+    replayMaxEntries: config.replayMaxEntries,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    rateLimitFailuresPerMinute: config.rateLimitFailuresPerMinute,
+    logger,
+    ...receiverOverrides,
+  });
+  if (config.handlersModule !== undefined) await loadHandlers(config.handlersModule, receiver);
+  await register?.(receiver);
+
+  let shuttingDown = false;
+  const app = createApp({
+    receiver,
+    path: config.path,
+    logger,
+    trustProxy: config.trustProxy,
+    isShuttingDown: () => shuttingDown,
+  });
+  const server = app.listen(config.port, config.host);
+  Object.assign(server, SERVER_TIMEOUTS);
+  await once(server, "listening");
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${address.port}`;
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = (): Promise<void> => {
+    stopping ??= (async () => {
+      shuttingDown = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // Handlers past their timeout keep their claim until they settle; wait for them too, bounded.
+      const limit = new Promise<void>((resolve) => setTimeout(resolve, config.handlerTimeoutMs + 5_000).unref());
+      await Promise.race([receiver.drained(), limit]);
+      if (receiver.inFlight() > 0) logger.warn({ in_flight: receiver.inFlight() }, "shutdown: deliveries still in flight");
+      server.closeAllConnections();
+      await closed;
+      await receiver.close();
+    })();
+    return stopping;
+  };
+  return { server, receiver, url, shutdown };
+}
