@@ -1,0 +1,21 @@
+// The library's public surface: createReceiver, the pure sign / verify functions, errors and types.
+export { createReceiver } from "./receiver/create-receiver.js";
+export type { Receiver, Readiness } from "./receiver/create-receiver.js";
+export type { ReceiverOptions, ReceiverConfig } from "./receiver/options.js";
+export { sign, verify } from "./signature/sign-and-verify.js";
+export type { VerifyOptions } from "./signature/sign-and-verify.js";
+export type { VerifiedSignature } from "./signature/verify-delivery.js";
+export type { SchemeName, SignInput } from "./signature/scheme.js";
+export type { HeaderInput } from "./signature/headers.js";
+export { ConfigError, DeliveryFailedError, DeliveryRejectedError, ErrorCode, WebhookError } from "./errors.js";
+export { HandlerFailedError } from "./dispatch/handler-failed-error.js";
+export type { HandlerContext, WebhookHandler } from "./dispatch/handler.js";
+export { OPENAI_EVENT_TYPES } from "./events/openai-events.js";
+export type * from "./events/openai-events.js";
+export { createMemoryReplayStore } from "./replay/memory-replay-store.js";
+export type { MemoryReplayStoreOptions } from "./replay/memory-replay-store.js";
+export type { ClaimResult, ReplayStore, MaybePromise } from "./replay/replay-store.js";
+export type { KeySource, KeySourceReadiness, VerificationKey } from "./keys/key-source.js";
+export { createStaticKeySource } from "./keys/static-key-source.js";
+export type { DeliveryRequest, DeliveryResult } from "./pipeline/receive-delivery.js";
+export type { Clock } from "./clock.js";

@@ -1,0 +1,87 @@
+// The CLI as a subprocess: sign --curl output executed against a running service, usage errors,
+// config errors, and graceful shutdown of `serve` on SIGTERM.
+import { execFile, spawn } from "node:child_process";
+import { once } from "node:events";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FIXTURES_DIR, loadFixtures } from "../support/fixtures.js";
+import { startTestService, TEST_SECRET, type TestService } from "../support/service.js";
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const CLI = ["--import", "tsx", "src/cli/main.ts"];
+
+function cli(args: string[], env: Record<string, string> = {}) {
+  return run(process.execPath, [...CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 20_000 }).then(
+    (result) => ({ code: 0, ...result }),
+    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+  );
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+let service: TestService;
+beforeAll(async () => {
+  service = await startTestService();
+});
+afterAll(() => service.shutdown());
+
+describe("chatgpt-webhooks sign", () => {
+  it("prints a curl command that, executed, is accepted", async () => {
+    const fixture = loadFixtures()[0]!;
+    const signed = await cli(["sign", `${FIXTURES_DIR}${fixture.file}`, "--secret", TEST_SECRET, "--curl", "--url", service.webhookUrl]);
+    expect(signed.code).toBe(0);
+    const curl = await run("bash", ["-c", signed.stdout]);
+    expect(JSON.parse(curl.stdout)).toEqual({ status: "ignored", id: fixture.id }); // verified; no handler registered
+  });
+
+  it("prints name: value headers from stdin for the standard scheme", async () => {
+    const child = spawn(process.execPath, [...CLI, "sign", "--scheme", "standard", "--secret", TEST_SECRET, "--id", "msg_1", "--timestamp", "1700000000"], { cwd: ROOT });
+    child.stdin.end('{"id":"evt_1","type":"batch.completed"}');
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    const [code] = (await once(child, "close")) as [number];
+    expect(code).toBe(0);
+    expect(out).toMatch(/^webhook-id: msg_1\nwebhook-timestamp: 1700000000\nwebhook-signature: v1,[A-Za-z0-9+/]{43}=\n$/);
+  });
+
+  it("names an unknown flag and exits 2", async () => {
+    const result = await cli(["sign", "--bogus"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--bogus");
+  });
+});
+
+describe("chatgpt-webhooks serve", () => {
+  it("stops with one line naming the variable when the configuration is invalid (exit 1)", async () => {
+    const result = await cli(["serve"], { WEBHOOK_SECRET: "tiny-secret", PORT: "0" });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toContain("WEBHOOK_SECRET");
+    expect(result.stderr).not.toContain("tiny-secret");
+  });
+
+  it("drains on SIGTERM and exits 0", async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [...CLI, "serve"], {
+      cwd: ROOT,
+      env: { ...process.env, WEBHOOK_SECRET: TEST_SECRET, HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "info" },
+    });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    while (!out.includes("receiver listening")) await once(child.stdout, "data");
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    child.kill("SIGTERM");
+    const [code] = (await once(child, "close")) as [number];
+    expect(code).toBe(0);
+    expect(out).toContain('"msg":"stopped"');
+  });
+});
