@@ -1,0 +1,148 @@
+// The remote key source: provider keys cached with stale-if-error, single-flight, rate-limited forced refresh.
+import pino from "pino";
+import { systemClock } from "../clock.js";
+import { DeliveryFailedError, ErrorCode } from "../errors.js";
+import { createHttpClient } from "../oauth/http.js";
+import { isInsecureAllowed } from "../oauth/loopback.js";
+import type { KeySource, KeySourceReadiness, VerificationKey } from "./key-source.js";
+import { loadKeys } from "./load-keys.js";
+import type { LoadedKeys } from "./load-keys.js";
+import { createKeyMetrics } from "./metrics.js";
+import type { RemoteKeySourceOptions } from "./remote-key-options.js";
+
+export type { RemoteKeySourceOptions } from "./remote-key-options.js";
+
+/** Shortest cache life, even for `no-store` / `max-age=0`: keeps `getKeys` synchronous under load. */
+const MIN_CACHE_MS = 1000;
+
+interface CacheState {
+  readonly keys: readonly VerificationKey[];
+  readonly expiries: readonly (number | undefined)[];
+  readonly freshUntil: number;
+  readonly staleUntil: number;
+}
+
+/** A {@link KeySource} over the provider's key endpoint, with a start-up hook. */
+export interface RemoteKeySource extends KeySource {
+  refreshAfterMismatch(): Promise<readonly VerificationKey[] | undefined>;
+  /** Loads keys now (e.g. at start-up); resolves `true` when keys were obtained. Never rejects. */
+  warmUp(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the `remote` key source of DESIGN.md section 3. `getKeys()` returns the cached array
+ * synchronously while fresh (cache life: max-age, else `cacheSeconds`, never past a key's
+ * `expires_at`). Past that, stale keys keep serving (and one background reload starts) for up
+ * to `staleSeconds`; with nothing usable, callers await one shared load.
+ * @throws ConfigError (`WEBHOOK_KEY_URL`) for an http:// URL on a non-loopback host.
+ */
+export function createRemoteKeySource(options: RemoteKeySourceOptions): RemoteKeySource {
+  isInsecureAllowed(options.keyUrl, options.allowInsecureHttp ?? false, "WEBHOOK_KEY_URL");
+  const clock = options.clock ?? systemClock;
+  const logger = (options.logger ?? pino({ enabled: false })).child({ component: "key-source" });
+  const http = createHttpClient({ dispatcher: options.dispatcher, fetch: options.fetch });
+  const closing = new AbortController();
+  const cacheMs = (options.cacheSeconds ?? 300) * 1000;
+  const staleMs = (options.staleSeconds ?? 3600) * 1000;
+  const refreshMinMs = (options.refreshMinSeconds ?? 10) * 1000;
+  const maxBackoffMs = (options.maxFailureBackoffSeconds ?? 30) * 1000;
+  const deps = {
+    keyUrl: options.keyUrl,
+    tokenProvider: options.tokenProvider,
+    fetch: http.fetch,
+    clock,
+    timeoutMs: options.timeoutMs ?? 10_000,
+    closed: closing.signal,
+    record: createKeyMetrics(options.registry),
+  };
+  let cache: CacheState | undefined;
+  let inflight: Promise<boolean> | undefined;
+  let lastForcedAt = Number.NEGATIVE_INFINITY;
+  let failures = 0;
+  let retryAt = 0;
+  let lastError: string | undefined;
+  let lastFailure: Error | undefined;
+
+  function store(loaded: LoadedKeys, now: number): void {
+    const life = Math.max(MIN_CACHE_MS, loaded.maxAgeSeconds === undefined ? cacheMs : loaded.maxAgeSeconds * 1000);
+    const freshUntil = Math.max(now + MIN_CACHE_MS, Math.min(now + life, loaded.earliestExpiry ?? Number.POSITIVE_INFINITY));
+    cache = { keys: loaded.keys, expiries: loaded.expiries, freshUntil, staleUntil: freshUntil + staleMs };
+    failures = 0;
+    retryAt = 0;
+    lastError = undefined;
+    lastFailure = undefined;
+    logger.info({ keys: loaded.keys.map((k) => k.id ?? "(unnamed)"), freshForMs: freshUntil - now }, "verification keys loaded");
+  }
+
+  function load(): Promise<boolean> {
+    inflight ??= loadKeys(deps)
+      .then((loaded) => {
+        store(loaded, clock.now());
+        return true;
+      })
+      .catch((error: unknown) => {
+        const e = error as { code?: string; status?: number };
+        lastError = e.code ?? "unknown_error";
+        lastFailure = error instanceof Error ? error : undefined;
+        failures++;
+        retryAt = clock.now() + Math.min(maxBackoffMs, 1000 * 2 ** (failures - 1));
+        logger.warn({ code: lastError, status: e.status, cached: cache !== undefined }, "verification key load failed");
+        return false;
+      })
+      .finally(() => {
+        inflight = undefined;
+      });
+    return inflight;
+  }
+
+  function unavailable(): DeliveryFailedError {
+    const waitMs = Math.max(1000, retryAt - clock.now());
+    return new DeliveryFailedError(ErrorCode.VERIFICATION_KEY_UNAVAILABLE, "no verification key is available; retry later", {
+      retryAfterSeconds: Math.ceil(waitMs / 1000),
+      ...(lastFailure ? { cause: lastFailure } : {}), // a KeyEndpointError: codes only, no token or key
+    });
+  }
+
+  async function loadOrThrow(): Promise<readonly VerificationKey[]> {
+    if (closing.signal.aborted || (!inflight && clock.now() < retryAt)) throw unavailable();
+    const ok = await load();
+    if (ok && cache) return cache.keys;
+    throw unavailable();
+  }
+
+  return {
+    getKeys() {
+      const now = clock.now();
+      const current = cache;
+      if (current && now < current.freshUntil) return current.keys;
+      if (current && now < current.staleUntil) {
+        if (!inflight && now >= retryAt && !closing.signal.aborted) void load();
+        const usable = current.keys.filter((_, i) => (current.expiries[i] ?? Number.POSITIVE_INFINITY) > now);
+        if (usable.length > 0) return usable;
+      }
+      return loadOrThrow();
+    },
+    async refreshAfterMismatch() {
+      if (closing.signal.aborted) return undefined;
+      if (!inflight) {
+        const now = clock.now();
+        if (now - lastForcedAt < refreshMinMs) return undefined;
+        lastForcedAt = now;
+      }
+      return (await load()) ? cache?.keys : undefined;
+    },
+    readiness(): KeySourceReadiness {
+      if (cache && clock.now() < cache.staleUntil) return { ready: true };
+      const why = lastError ? ` (last error: ${lastError})` : "";
+      if (!cache) return { ready: false, reason: `no verification key obtained from the key endpoint yet${why}` };
+      return { ready: false, reason: `cached verification keys expired more than ${staleMs / 1000} s ago${why}` };
+    },
+    warmUp: () => load(),
+    async close() {
+      closing.abort();
+      await inflight;
+      await http.close();
+    },
+  };
+}

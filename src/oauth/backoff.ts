@@ -1,0 +1,26 @@
+// Pure retry arithmetic: exponential backoff with full jitter, and Retry-After parsing.
+
+/**
+ * Full-jitter backoff ("Exponential Backoff And Jitter", AWS Architecture Blog):
+ * a uniform random wait in [0, min(maxMs, baseMs * 2^retry)).
+ * @param retry - 0 for the first retry.
+ * @param random - a number in [0, 1).
+ */
+export function backoffDelayMs(retry: number, baseMs: number, maxMs: number, random: () => number): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** retry);
+  return Math.floor(random() * ceiling);
+}
+
+/**
+ * Parses `Retry-After` (RFC 9110 section 10.2.3): delay-seconds or an HTTP-date.
+ * @returns milliseconds to wait (0 or more), or `undefined` when absent or unparseable.
+ */
+export function parseRetryAfterMs(value: string | null | undefined, nowMs: number): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  if (!/^[A-Za-z]/.test(trimmed)) return undefined; // HTTP-dates start with a day name; Date.parse("-3") is a year
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - nowMs);
+}

@@ -1,0 +1,8 @@
+// Public surface of the client-credentials token flow (DESIGN.md section 4).
+export { createTokenProvider } from "./token-provider.js";
+export type { TokenProvider } from "./token-provider.js";
+export type { ClientAuthOptions, ClientSecretAuth, PrivateKeyJwtAuth, TlsClientAuthOptions, TokenProviderOptions } from "./options.js";
+export { TokenError, TokenErrorCode } from "./errors.js";
+export type { TokenErrorDetails } from "./errors.js";
+export { createHttpClient } from "./http.js";
+export type { HttpClient, HttpClientOptions, HttpFetch, HttpTlsOptions } from "./http.js";

@@ -1,0 +1,79 @@
+// Key endpoint bodies: both accepted shapes, expired keys dropped, hostile shapes rejected with a code.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { parseMaxAgeSeconds } from "../../src/keys/cache-control.js";
+import { KeyEndpointError } from "../../src/keys/errors.js";
+import { parseKeyResponse } from "../../src/keys/parse-key-response.js";
+
+const now = Date.parse("2025-06-01T12:00:00Z");
+
+describe("parseKeyResponse", () => {
+  it('accepts {"secret": ...}', () => {
+    expect(parseKeyResponse({ secret: "whsec_abc" }, now)).toEqual({ keys: [{ secret: "whsec_abc" }], expiries: [undefined], earliestExpiry: undefined });
+  });
+
+  it('accepts {"keys": [...]}, drops expired keys, reports the earliest remaining expiry', () => {
+    const parsed = parseKeyResponse(
+      {
+        keys: [
+          { id: "old", secret: "s-old", expires_at: "2025-06-01T11:59:59Z" },
+          { id: "cur", secret: "s-cur", expires_at: "2025-06-01T13:00:00Z" },
+          { id: "next", secret: "s-next" },
+        ],
+      },
+      now,
+    );
+    expect(parsed.keys).toEqual([{ id: "cur", secret: "s-cur" }, { id: "next", secret: "s-next" }]);
+    expect(parsed.earliestExpiry).toBe(Date.parse("2025-06-01T13:00:00Z"));
+  });
+
+  it("every key expired -> no_valid_keys", () => {
+    expect(() => parseKeyResponse({ keys: [{ secret: "s", expires_at: "2020-01-01T00:00:00Z" }] }, now)).toThrow(
+      expect.objectContaining({ code: "no_valid_keys" }) as Error,
+    );
+  });
+
+  it.each([
+    ["null", null],
+    ["an array", [{ secret: "s" }]],
+    ["a string", "whsec_abc"],
+    ["an empty secret", { secret: "" }],
+    ["a numeric secret", { secret: 42 }],
+    ["keys not an array", { keys: { secret: "s" } }],
+    ["empty keys", { keys: [] }],
+    ["a key without secret", { keys: [{ id: "a" }] }],
+    ["a non-string id", { keys: [{ id: 1, secret: "s" }] }],
+    ["a bad expires_at", { keys: [{ secret: "s", expires_at: "tomorrow" }] }],
+    ["a numeric expires_at", { keys: [{ secret: "s", expires_at: 1_900_000_000 }] }],
+    ["too many keys", { keys: Array.from({ length: 33 }, () => ({ secret: "s" })) }],
+    ["a huge secret", { secret: "x".repeat(5000) }],
+  ])("rejects %s with invalid_key_response", (_name, body) => {
+    expect(() => parseKeyResponse(body, now)).toThrow(expect.objectContaining({ code: "invalid_key_response" }) as Error);
+  });
+
+  it("never throws anything but a coded KeyEndpointError on arbitrary JSON", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (body) => {
+        try {
+          parseKeyResponse(body, now);
+        } catch (error) {
+          expect(error).toBeInstanceOf(KeyEndpointError);
+        }
+      }),
+    );
+  });
+});
+
+describe("parseMaxAgeSeconds", () => {
+  it.each([
+    ["max-age=60", 60],
+    ["public, max-age=120, must-revalidate", 120],
+    ['max-age="30"', 30],
+    ["no-store", 0],
+    ["max-age=60, no-cache", 0],
+    ["max-age=abc", undefined],
+    ["private", undefined],
+    ["", undefined],
+    [null, undefined],
+  ])("%s -> %s", (header, expected) => expect(parseMaxAgeSeconds(header)).toBe(expected));
+});

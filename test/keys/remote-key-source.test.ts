@@ -1,0 +1,215 @@
+// The remote key source against a real oidc-provider and a key endpoint that checks the bearer JWT.
+import pino from "pino";
+import { Registry } from "prom-client";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { DeliveryFailedError } from "../../src/errors.js";
+import { createRemoteKeySource } from "../../src/keys/remote-key-source.js";
+import type { RemoteKeySource } from "../../src/keys/remote-key-source.js";
+import type { RemoteKeySourceOptions } from "../../src/keys/remote-key-options.js";
+import { createTokenProvider } from "../../src/oauth/index.js";
+import type { TokenProvider } from "../../src/oauth/index.js";
+import { KEY_RESOURCE, startAuthServer } from "../support/auth-server.js";
+import type { AuthServer } from "../support/auth-server.js";
+import { startKeyEndpoint } from "../support/key-endpoint.js";
+import type { KeyEndpoint } from "../support/key-endpoint.js";
+import { BASIC_SECRET, clientRegistrations, generateJwtKeys } from "../oauth/fixtures.js";
+
+let as: AuthServer;
+let endpoint: KeyEndpoint;
+const opened: { close(): Promise<void> }[] = [];
+
+beforeAll(async () => {
+  as = await startAuthServer({ clients: clientRegistrations(generateJwtKeys()) });
+  endpoint = await startKeyEndpoint({ issuer: as.issuer, jwks: as.jwks, audience: KEY_RESOURCE });
+});
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((o) => o.close()));
+  endpoint.reply({ body: { secret: "whsec_initial" } });
+});
+afterAll(async () => Promise.all([as.close(), endpoint.close()]));
+
+interface Setup {
+  readonly source: RemoteKeySource;
+  readonly tokens: TokenProvider;
+  readonly now: { value: number };
+  readonly registry: Registry;
+  readonly logs: string[];
+}
+
+function setup(overrides: Partial<RemoteKeySourceOptions> = {}, clientSecret = BASIC_SECRET): Setup {
+  const now = { value: Date.now() };
+  const clock = { now: () => now.value };
+  const registry = new Registry();
+  const logs: string[] = [];
+  const logger = pino({ level: "trace" }, { write: (line: string) => void logs.push(line) });
+  const tokens = createTokenProvider({
+    tokenEndpoint: as.tokenEndpoint,
+    clientId: "basic-client",
+    scopes: ["webhooks:verify"],
+    audience: KEY_RESOURCE,
+    auth: { method: "client_secret_basic", clientSecret },
+    clock,
+    logger,
+    registry,
+    maxRetries: 0,
+  });
+  const source = createRemoteKeySource({ keyUrl: endpoint.url, tokenProvider: tokens, clock, logger, registry, ...overrides });
+  opened.push(source, tokens);
+  return { source, tokens, now, registry, logs };
+}
+
+const counts = (): { token: number; key: number } => ({ token: as.tokenRequests(), key: endpoint.requests() });
+
+describe("loading and caching", () => {
+  it("50 concurrent getKeys on cold caches: one token request, one key request; then synchronous", async () => {
+    const { source } = setup();
+    const before = counts();
+    const results = await Promise.all(Array.from({ length: 50 }, () => Promise.resolve(source.getKeys())));
+    expect(results.every((keys) => keys[0]?.secret === "whsec_initial")).toBe(true);
+    expect(counts()).toEqual({ token: before.token + 1, key: before.key + 1 });
+    const hot = source.getKeys();
+    expect(Array.isArray(hot)).toBe(true);
+  });
+
+  it("honours max-age, then serves stale synchronously while one background reload runs", async () => {
+    endpoint.reply({ body: { keys: [{ id: "k1", secret: "s1" }] }, cacheControl: "max-age=60" });
+    const { source, now } = setup();
+    await source.warmUp();
+    const before = endpoint.requests();
+    now.value += 59_000;
+    expect(source.getKeys()).toEqual([{ id: "k1", secret: "s1" }]);
+    expect(endpoint.requests()).toBe(before);
+    endpoint.reply({ body: { keys: [{ id: "k2", secret: "s2" }] } });
+    now.value += 2_000;
+    expect(source.getKeys()).toEqual([{ id: "k1", secret: "s1" }]);
+    expect(source.getKeys()).toEqual([{ id: "k1", secret: "s1" }]);
+    await expect(source.warmUp()).resolves.toBe(true); // joins the single in-flight reload
+    expect(endpoint.requests()).toBe(before + 1);
+    expect(source.getKeys()).toEqual([{ id: "k2", secret: "s2" }]);
+  });
+
+  it("uses cacheSeconds without max-age, and never caches past a key's expires_at", async () => {
+    const { source, now } = setup({ cacheSeconds: 120 });
+    endpoint.reply({ body: { keys: [{ id: "a", secret: "sa", expires_at: new Date(now.value + 30_000).toISOString() }, { id: "b", secret: "sb" }] } });
+    await source.warmUp();
+    const before = endpoint.requests();
+    now.value += 29_000;
+    expect(source.getKeys()).toHaveLength(2);
+    now.value += 2_000; // "a" expired: a reload starts, and the stale answer omits "a"
+    endpoint.reply({ body: { keys: [{ id: "b", secret: "sb" }] } });
+    expect(source.getKeys()).toEqual([{ id: "b", secret: "sb" }]);
+    await source.warmUp();
+    expect(endpoint.requests()).toBe(before + 1);
+  });
+});
+
+describe("forced refresh after a signature mismatch", () => {
+  it("accepts a rotated key after one refresh", async () => {
+    const { source } = setup();
+    await source.getKeys();
+    endpoint.reply({ body: { keys: [{ id: "new", secret: "whsec_rotated" }] } });
+    await expect(source.refreshAfterMismatch()).resolves.toEqual([{ id: "new", secret: "whsec_rotated" }]);
+    expect(source.getKeys()).toEqual([{ id: "new", secret: "whsec_rotated" }]);
+  });
+
+  it("a flood of mismatches causes at most one extra key fetch per refreshMinSeconds", async () => {
+    const { source, now } = setup({ refreshMinSeconds: 10 });
+    await source.getKeys();
+    const before = endpoint.requests();
+    await Promise.all(Array.from({ length: 100 }, () => source.refreshAfterMismatch()));
+    for (let i = 0; i < 100; i++) await source.refreshAfterMismatch();
+    expect(endpoint.requests()).toBe(before + 1);
+    now.value += 10_000;
+    await expect(source.refreshAfterMismatch()).resolves.toBeDefined();
+    expect(endpoint.requests()).toBe(before + 2);
+  });
+});
+
+describe("provider failures", () => {
+  it("a 401 from the key endpoint drops the token and retries once with a new one", async () => {
+    const { source, now } = setup();
+    await source.getKeys();
+    endpoint.revokeSeenTokens();
+    const before = { ...counts(), rejected: endpoint.rejected() };
+    now.value += 301_000;
+    await expect(source.refreshAfterMismatch()).resolves.toEqual([{ secret: "whsec_initial" }]);
+    expect(counts()).toEqual({ token: before.token + 1, key: before.key + 2 });
+    expect(endpoint.rejected()).toBe(before.rejected + 1);
+  });
+
+  it("a 401 to the fresh token too ends with key_endpoint_unauthorized (no loop)", async () => {
+    let invalidations = 0;
+    const tokens = { getToken: () => Promise.resolve("not-a-valid-token"), invalidate: () => void invalidations++ };
+    const source = createRemoteKeySource({ keyUrl: endpoint.url, tokenProvider: tokens });
+    opened.push(source);
+    const before = endpoint.requests();
+    await expect(source.warmUp()).resolves.toBe(false);
+    expect(endpoint.requests() - before).toBe(2);
+    expect(invalidations).toBe(2);
+    expect(source.readiness()).toEqual({ ready: false, reason: expect.stringContaining("key_endpoint_unauthorized") as string });
+  });
+
+  it("provider down with a warm cache: stale keys keep serving up to staleSeconds, then 503", async () => {
+    const { source, now } = setup({ cacheSeconds: 300, staleSeconds: 3600 });
+    await source.getKeys();
+    endpoint.reply({ status: 503, body: {} });
+    now.value += 300_000 + 3_000_000;
+    expect(source.getKeys()).toEqual([{ secret: "whsec_initial" }]);
+    await source.warmUp();
+    expect(source.readiness().ready).toBe(true);
+    now.value += 700_000;
+    const error = await Promise.resolve(source.getKeys()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeliveryFailedError);
+    expect(error).toMatchObject({ code: "verification_key_unavailable" });
+    expect(source.readiness()).toMatchObject({ ready: false });
+  });
+
+  it("cold cache and provider down: verification_key_unavailable with Retry-After, and no fetch before it", async () => {
+    endpoint.reply({ status: 503, body: {} });
+    const { source, now } = setup();
+    expect(source.readiness()).toEqual({ ready: false, reason: expect.stringContaining("no verification key obtained") as string });
+    const first = await Promise.resolve(source.getKeys()).catch((e: unknown) => e);
+    expect(first).toMatchObject({ name: "DeliveryFailedError", code: "verification_key_unavailable", retryAfterSeconds: 1 });
+    const before = endpoint.requests();
+    const second = await Promise.resolve(source.getKeys()).catch((e: unknown) => e);
+    expect(second).toMatchObject({ code: "verification_key_unavailable", retryAfterSeconds: 1 });
+    expect(endpoint.requests()).toBe(before);
+    expect(source.readiness().reason).toContain("key_endpoint_http_error");
+    endpoint.reply({ body: { secret: "whsec_back" } });
+    now.value += 1_000;
+    await expect(source.getKeys()).resolves.toEqual([{ secret: "whsec_back" }]);
+    expect(source.readiness()).toEqual({ ready: true });
+  });
+
+  it("no token obtainable (invalid_client): 503 and a token_error metric", async () => {
+    const { source, registry } = setup({}, "wrong-secret");
+    await expect(Promise.resolve(source.getKeys())).rejects.toMatchObject({ code: "verification_key_unavailable" });
+    expect(await registry.metrics()).toMatch(/webhook_key_fetches_total\{outcome="token_error"\} 1/);
+  });
+
+  it("a hostile body is rejected and the last good keys are kept", async () => {
+    const { source, registry } = setup();
+    await source.getKeys();
+    for (const body of ["[1,2,3]", '{"keys": "all"}', "not json", { secret: { $gt: "" } }]) {
+      endpoint.reply({ body });
+      await source.warmUp();
+    }
+    expect(source.getKeys()).toEqual([{ secret: "whsec_initial" }]);
+    expect(await registry.metrics()).toMatch(/webhook_key_fetches_total\{outcome="invalid_response"\} [1-9]/);
+  });
+});
+
+describe("secrets stay out of logs", () => {
+  it("logs name keys by id and never carry secrets or tokens", async () => {
+    endpoint.reply({ body: { keys: [{ id: "kid-1", secret: "whsec_super_secret_value" }] } });
+    const { source, tokens, logs } = setup();
+    await source.getKeys();
+    const token = await tokens.getToken();
+    endpoint.revokeSeenTokens();
+    endpoint.reply({ status: 500, body: {} });
+    await source.warmUp();
+    const text = logs.join("\n");
+    expect(text).toContain("kid-1");
+    for (const secret of ["whsec_super_secret_value", token, BASIC_SECRET, "eyJ"]) expect(text).not.toContain(secret);
+  });
+});

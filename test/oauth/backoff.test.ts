@@ -1,0 +1,29 @@
+// Pure retry arithmetic: full-jitter bounds (property-based) and Retry-After parsing.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { backoffDelayMs, parseRetryAfterMs } from "../../src/oauth/backoff.js";
+
+describe("backoffDelayMs", () => {
+  it("stays within [0, min(max, base * 2^retry))", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 40 }), fc.double({ min: 0, max: 0.999999, noNaN: true }), (retry, r) => {
+        const delay = backoffDelayMs(retry, 200, 5000, () => r);
+        expect(delay).toBeGreaterThanOrEqual(0);
+        expect(delay).toBeLessThan(Math.min(5000, 200 * 2 ** retry));
+      }),
+    );
+  });
+});
+
+describe("parseRetryAfterMs", () => {
+  const now = Date.parse("2025-01-01T00:00:00Z");
+  it.each([
+    ["5", 5000],
+    [" 0 ", 0],
+    ["Wed, 01 Jan 2025 00:00:30 GMT", 30_000],
+    ["Tue, 31 Dec 2024 23:00:00 GMT", 0],
+    ["soon", undefined],
+    ["-3", undefined],
+    [null, undefined],
+  ])("%s -> %s", (value, expected) => expect(parseRetryAfterMs(value, now)).toBe(expected));
+});
