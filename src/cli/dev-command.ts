@@ -37,6 +37,7 @@ export async function devCommand(args: readonly string[]): Promise<number> {
     PORT: String(integerFlag("port", values.port, 0, 65_535) ?? 8080),
     WEBHOOK_SCHEME: "chatgpt",
     WEBHOOK_SECRET: secret,
+    WEBHOOK_KEY_URL: undefined,
     HANDLERS: values.handlers,
     REPLAY_STORE: "memory",
   });

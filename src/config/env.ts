@@ -3,6 +3,7 @@ import { ConfigError } from "../errors.js";
 import type { SchemeName } from "../signature/scheme.js";
 import { SCHEME_NAMES } from "../signature/schemes.js";
 import { INTEGER_SETTINGS, integerSchema, type IntegerOption } from "./limits.js";
+import { loadRemoteKeyConfig, type RemoteKeyConfig } from "./remote-env.js";
 import { splitSecrets, validateSecrets } from "./secrets.js";
 
 /** The environment variable of each numeric option. */
@@ -23,7 +24,8 @@ export interface ServiceConfig extends Readonly<Record<IntegerOption, number>> {
   readonly port: number;
   readonly path: string;
   readonly scheme: SchemeName;
-  readonly secrets: readonly string[];
+  /** Static secrets (`WEBHOOK_SECRET`) or the remote key flow (`WEBHOOK_KEY_URL`): exactly one. */
+  readonly keys: { readonly kind: "static"; readonly secrets: readonly string[] } | ({ readonly kind: "remote" } & RemoteKeyConfig);
   /** `memory` for now; Redis arrives with the scale-out work. */
   readonly replayStore: "memory";
   readonly handlersModule: string | undefined;
@@ -72,6 +74,21 @@ function trustProxy(env: Env): ServiceConfig["trustProxy"] {
   return raw;
 }
 
+function loadKeys(env: Env, scheme: SchemeName): ServiceConfig["keys"] {
+  const secretText = text(env, "WEBHOOK_SECRET");
+  const keyUrl = text(env, "WEBHOOK_KEY_URL");
+  if (secretText !== undefined && keyUrl !== undefined) {
+    throw new ConfigError("WEBHOOK_SECRET", "set either WEBHOOK_SECRET (static secrets) or WEBHOOK_KEY_URL (remote keys), not both");
+  }
+  if (keyUrl !== undefined) return { kind: "remote", ...loadRemoteKeyConfig(env) };
+  if (secretText === undefined) {
+    throw new ConfigError("WEBHOOK_SECRET", "is required unless WEBHOOK_KEY_URL is set (one or more secrets, comma-separated)");
+  }
+  const secrets = splitSecrets(secretText);
+  validateSecrets(secrets, scheme, "WEBHOOK_SECRET");
+  return { kind: "static", secrets };
+}
+
 /**
  * Reads and validates the service configuration.
  * @throws ConfigError naming the first variable at fault (secrets are never echoed)
@@ -80,10 +97,7 @@ export function loadServiceConfig(env: Env): ServiceConfig {
   const scheme = oneOf(env, "WEBHOOK_SCHEME", SCHEME_NAMES, "chatgpt");
   const path = text(env, "WEBHOOK_PATH") ?? "/webhooks/chatgpt";
   if (!/^\/[\w\-./~]*$/.test(path)) throw new ConfigError("WEBHOOK_PATH", `must be a URL path starting with / (got "${path}")`);
-  const secretText = text(env, "WEBHOOK_SECRET");
-  if (secretText === undefined) throw new ConfigError("WEBHOOK_SECRET", "is required (one or more secrets, comma-separated)");
-  const secrets = splitSecrets(secretText);
-  validateSecrets(secrets, scheme, "WEBHOOK_SECRET");
+  const keys = loadKeys(env, scheme);
   const store = text(env, "REPLAY_STORE") ?? "memory";
   if (store !== "memory") throw new ConfigError("REPLAY_STORE", `only "memory" is supported in this version (got "${store}")`);
   const integers = {} as Record<IntegerOption, number>;
@@ -94,7 +108,7 @@ export function loadServiceConfig(env: Env): ServiceConfig {
     port: port(env),
     path,
     scheme,
-    secrets,
+    keys,
     replayStore: "memory",
     handlersModule: text(env, "HANDLERS"),
     trustProxy: trustProxy(env),

@@ -3,10 +3,12 @@ import { once } from "node:events";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
+import { Registry } from "prom-client";
 import type { ServiceConfig } from "../config/env.js";
 import { createApp } from "../http/create-app.js";
 import { createReceiver, type Receiver } from "../receiver/create-receiver.js";
 import type { ReceiverOptions } from "../receiver/options.js";
+import { createServiceKeySource } from "./create-key-source.js";
 import { loadHandlers } from "./load-handlers.js";
 
 /** A running service. */
@@ -35,9 +37,15 @@ export async function startService(
   overrides: ServiceOverrides = {},
 ): Promise<RunningService> {
   const { register, ...receiverOverrides } = overrides;
+  const registry = receiverOverrides.registry ?? new Registry();
+  const remote =
+    config.keys.kind === "remote" && receiverOverrides.keySource === undefined && receiverOverrides.secret === undefined
+      ? createServiceKeySource(config.keys, { logger, registry, clock: receiverOverrides.clock })
+      : undefined;
   const receiver = createReceiver({
     scheme: config.scheme,
-    secret: config.secrets,
+    ...(remote !== undefined ? { keySource: remote } : config.keys.kind === "static" ? { secret: config.keys.secrets } : {}),
+    registry,
     toleranceSeconds: config.toleranceSeconds,
     maxBodyBytes: config.maxBodyBytes,
     handlerTimeoutMs: config.handlerTimeoutMs,
@@ -64,6 +72,8 @@ export async function startService(
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${address.port}`;
+  // Fetch the first keys in the background: /readyz says not-ready (and why) until they arrive.
+  if (remote !== undefined) void remote.warmUp();
 
   let stopping: Promise<void> | undefined;
   const shutdown = (): Promise<void> => {

@@ -1,0 +1,102 @@
+// The remote-key settings of the service (DESIGN.md sections 3, 4, 10): key endpoint, token endpoint, client auth.
+import { readFileSync } from "node:fs";
+import { ConfigError } from "../errors.js";
+import type { ClientAuthOptions, PrivateKeyJwtAuth } from "../oauth/options.js";
+
+/** Everything needed to build the token provider and the remote key source. */
+export interface RemoteKeyConfig {
+  readonly keyUrl: string;
+  readonly cacheSeconds: number;
+  readonly staleSeconds: number;
+  readonly refreshMinSeconds: number;
+  readonly tokenEndpoint: string;
+  readonly clientId: string;
+  readonly scopes: readonly string[];
+  readonly audience: string | undefined;
+  readonly auth: ClientAuthOptions;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt", "tls_client_auth"] as const;
+const ASSERTION_ALGS = ["RS256", "PS256", "ES256", "EdDSA"] as const;
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === "" ? undefined : value;
+}
+
+function required(env: Env, name: string, why: string): string {
+  const value = text(env, name);
+  if (value === undefined) throw new ConfigError(name, `is required ${why}`);
+  return value;
+}
+
+function seconds(env: Env, name: string, fallback: number, min: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(value >= min && value <= 31_536_000)) throw new ConfigError(name, `must be a whole number of seconds from ${min} (got "${raw}")`);
+  return value;
+}
+
+function pemFile(env: Env, name: string, why: string): string {
+  const path = required(env, name, why);
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigError(name, `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? "read error"})`);
+  }
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = text(env, name) ?? fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${allowed.join(", ")} (got "${raw}")`);
+  return raw as T;
+}
+
+function clientAuth(env: Env): ClientAuthOptions {
+  const method = oneOf(env, "CLIENT_AUTH_METHOD", AUTH_METHODS, "client_secret_basic");
+  const why = `with CLIENT_AUTH_METHOD=${method}`;
+  switch (method) {
+    case "client_secret_basic":
+    case "client_secret_post":
+      return { method, clientSecret: required(env, "CLIENT_SECRET", why) };
+    case "private_key_jwt": {
+      const auth: PrivateKeyJwtAuth = {
+        method,
+        privateKeyPem: pemFile(env, "CLIENT_PRIVATE_KEY_FILE", why),
+        alg: oneOf(env, "CLIENT_ASSERTION_ALG", ASSERTION_ALGS, "RS256"),
+        keyId: text(env, "CLIENT_KEY_ID"),
+        assertionAudience: text(env, "CLIENT_ASSERTION_AUDIENCE"),
+      };
+      return auth;
+    }
+    case "tls_client_auth":
+      return {
+        method,
+        certPem: pemFile(env, "CLIENT_CERT_FILE", why),
+        keyPem: pemFile(env, "CLIENT_KEY_FILE", why),
+        caPem: text(env, "CA_FILE") === undefined ? undefined : pemFile(env, "CA_FILE", why),
+      };
+  }
+}
+
+/**
+ * Reads the remote-key settings; call only when `WEBHOOK_KEY_URL` is set.
+ * @throws ConfigError naming the first variable at fault (secret values are never echoed)
+ */
+export function loadRemoteKeyConfig(env: Env): RemoteKeyConfig {
+  const scopes = (text(env, "TOKEN_SCOPES") ?? "webhooks:verify").split(/\s+/).filter((scope) => scope !== "");
+  return {
+    keyUrl: required(env, "WEBHOOK_KEY_URL", ""),
+    cacheSeconds: seconds(env, "WEBHOOK_KEY_CACHE_SECONDS", 300, 1),
+    staleSeconds: seconds(env, "WEBHOOK_KEY_STALE_SECONDS", 3600, 0),
+    refreshMinSeconds: seconds(env, "WEBHOOK_KEY_REFRESH_MIN_SECONDS", 10, 0),
+    tokenEndpoint: required(env, "TOKEN_ENDPOINT", "with WEBHOOK_KEY_URL"),
+    clientId: required(env, "CLIENT_ID", "with WEBHOOK_KEY_URL"),
+    scopes,
+    audience: text(env, "TOKEN_AUDIENCE"),
+    auth: clientAuth(env),
+  };
+}

@@ -1,0 +1,53 @@
+// Building the service's remote key source: token provider + key endpoint client, closed together.
+import type { Logger } from "pino";
+import type { Registry } from "prom-client";
+import type { Clock } from "../clock.js";
+import type { RemoteKeyConfig } from "../config/remote-env.js";
+import { createRemoteKeySource, type RemoteKeySource } from "../keys/remote-key-source.js";
+import { createTokenProvider } from "../oauth/index.js";
+
+/** Shared wiring of the remote flow. */
+export interface RemoteKeyDependencies {
+  readonly logger: Logger;
+  readonly registry: Registry;
+  readonly clock?: Clock;
+}
+
+/**
+ * Creates the `remote` key source of DESIGN.md section 3 over a client-credentials token
+ * provider (section 4). Closing the source also closes the token provider.
+ * @throws ConfigError for an insecure endpoint URL or an unusable private key
+ */
+export function createServiceKeySource(config: RemoteKeyConfig, deps: RemoteKeyDependencies): RemoteKeySource {
+  const tokens = createTokenProvider({
+    tokenEndpoint: config.tokenEndpoint,
+    clientId: config.clientId,
+    scopes: config.scopes,
+    audience: config.audience,
+    auth: config.auth,
+    logger: deps.logger,
+    registry: deps.registry,
+    clock: deps.clock,
+  });
+  const source = createRemoteKeySource({
+    keyUrl: config.keyUrl,
+    tokenProvider: tokens,
+    cacheSeconds: config.cacheSeconds,
+    staleSeconds: config.staleSeconds,
+    refreshMinSeconds: config.refreshMinSeconds,
+    logger: deps.logger,
+    registry: deps.registry,
+    clock: deps.clock,
+  });
+  return {
+    ...source,
+    getKeys: () => source.getKeys(),
+    refreshAfterMismatch: () => source.refreshAfterMismatch(),
+    readiness: () => source.readiness(),
+    warmUp: () => source.warmUp(),
+    close: async () => {
+      await source.close();
+      await tokens.close();
+    },
+  };
+}

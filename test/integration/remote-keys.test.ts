@@ -1,0 +1,104 @@
+// Deliveries verified with keys from the provider flow: oidc-provider issues the token, a key
+// endpoint checks it and serves keys; the service runs on a fake clock (no sleeps).
+import { randomBytes } from "node:crypto";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { BASIC_SECRET, clientRegistrations, generateJwtKeys } from "../oauth/fixtures.js";
+import { KEY_RESOURCE, startAuthServer, type AuthServer } from "../support/auth-server.js";
+import { chatgptHeaders } from "../support/independent-signers.js";
+import { uniqueEvent } from "../support/fixtures.js";
+import { startKeyEndpoint, type KeyEndpoint } from "../support/key-endpoint.js";
+import { startTestService, type TestService } from "../support/service.js";
+
+const KEY_1 = `k1_${randomBytes(24).toString("hex")}`;
+const KEY_2 = `k2_${randomBytes(24).toString("hex")}`;
+
+let as: AuthServer;
+let endpoint: KeyEndpoint;
+let service: TestService | undefined;
+const clock = { value: Date.now(), now: () => clock.value };
+const nowSeconds = (): number => Math.floor(clock.value / 1000);
+
+beforeAll(async () => {
+  as = await startAuthServer({ clients: clientRegistrations(generateJwtKeys()) });
+  endpoint = await startKeyEndpoint({ issuer: as.issuer, jwks: as.jwks, audience: KEY_RESOURCE });
+});
+afterEach(async () => {
+  await service?.shutdown();
+  service = undefined;
+});
+afterAll(() => Promise.all([as.close(), endpoint.close()]));
+
+async function start(env: Record<string, string> = {}): Promise<TestService> {
+  clock.value = Date.now();
+  service = await startTestService(
+    {
+      WEBHOOK_SECRET: undefined,
+      WEBHOOK_KEY_URL: endpoint.url,
+      TOKEN_ENDPOINT: as.tokenEndpoint,
+      TOKEN_AUDIENCE: KEY_RESOURCE,
+      CLIENT_ID: "basic-client",
+      CLIENT_SECRET: BASIC_SECRET,
+      ...env,
+    },
+    { clock, register: (receiver) => receiver.on("*", () => undefined) },
+  );
+  return service;
+}
+
+const post = (target: TestService, secret: string): Promise<Response> => {
+  const body = uniqueEvent();
+  return target.post(body, chatgptHeaders(body, secret, nowSeconds()));
+};
+
+describe("remote keys over the client-credentials flow", () => {
+  it("verifies 50 concurrent deliveries on cold caches with exactly one token and one key request", async () => {
+    endpoint.reply({ body: { keys: [{ id: "k1", secret: KEY_1 }] } });
+    const [tokensBefore, keysBefore] = [as.tokenRequests(), endpoint.requests()];
+    const target = await start();
+    const responses = await Promise.all(Array.from({ length: 50 }, () => post(target, KEY_1)));
+    expect(responses.map((response) => response.status)).toEqual(responses.map(() => 200));
+    expect(as.tokenRequests() - tokensBefore).toBe(1);
+    expect(endpoint.requests() - keysBefore).toBe(1);
+    expect(await (await fetch(`${target.url}/readyz`)).json()).toMatchObject({ status: "ready" });
+    const logs = target.rawLogs();
+    for (const secret of [KEY_1, BASIC_SECRET]) expect(logs).not.toContain(secret);
+    expect(logs).not.toMatch(/eyJ[\w-]+\.eyJ/); // no JWT (access token) anywhere
+  });
+
+  it("accepts a rotated key after one forced refresh; a forged flood then costs no key fetch", async () => {
+    endpoint.reply({ body: { keys: [{ id: "k1", secret: KEY_1 }] } });
+    const target = await start();
+    expect((await post(target, KEY_1)).status).toBe(200);
+    endpoint.reply({ body: { keys: [{ id: "k2", secret: KEY_2 }, { id: "k1", secret: KEY_1 }] } });
+    const before = endpoint.requests();
+    expect((await post(target, KEY_2)).status).toBe(200);
+    expect(endpoint.requests() - before).toBe(1);
+    const flood = await Promise.all(Array.from({ length: 100 }, () => post(target, "forged-secret-0123456789abcdef")));
+    expect(new Set(flood.map((response) => response.status))).toEqual(new Set([401]));
+    expect(endpoint.requests() - before).toBe(1);
+  });
+
+  it("keeps verifying from a warm cache when the provider goes down, within the stale window", async () => {
+    endpoint.reply({ body: { secret: KEY_1 } });
+    const target = await start({ WEBHOOK_KEY_CACHE_SECONDS: "60", WEBHOOK_KEY_STALE_SECONDS: "3600" });
+    expect((await post(target, KEY_1)).status).toBe(200);
+    endpoint.reply({ status: 500, body: "provider down" });
+    clock.value += 120_000; // past the cache life: stale keys serve while reloads fail
+    expect((await post(target, KEY_1)).status).toBe(200);
+    expect((await post(target, KEY_1)).status).toBe(200);
+  });
+
+  it("answers 503 verification_key_unavailable with Retry-After on a cold cache, and /readyz says why", async () => {
+    endpoint.reply({ status: 500, body: "provider down" });
+    const target = await start();
+    const response = await post(target, KEY_1);
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ error: "verification_key_unavailable" });
+    expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+    const ready = await fetch(`${target.url}/readyz`);
+    expect(ready.status).toBe(503);
+    const body = (await ready.json()) as { checks: { keys: { ready: boolean; reason: string } } };
+    expect(body.checks.keys.ready).toBe(false);
+    expect(body.checks.keys.reason).toMatch(/key/);
+  });
+});
