@@ -1,5 +1,6 @@
 // The service's configuration from environment variables (DESIGN.md section 10), validated once at start.
 import { ConfigError } from "../errors.js";
+import { oneOf, text, wholeNumber, type Env } from "./env-readers.js";
 import type { SchemeName } from "../signature/scheme.js";
 import { SCHEME_NAMES } from "../signature/schemes.js";
 import { INTEGER_SETTINGS, integerSchema, type IntegerOption } from "./limits.js";
@@ -33,13 +34,6 @@ export interface ServiceConfig extends Readonly<Record<IntegerOption, number>> {
   readonly logLevel: (typeof LOG_LEVELS)[number];
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-function text(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value === undefined || value === "" ? undefined : value;
-}
-
 function integer(env: Env, option: IntegerOption): number {
   const name = INTEGER_VARIABLES[option];
   const setting = INTEGER_SETTINGS[option];
@@ -48,21 +42,6 @@ function integer(env: Env, option: IntegerOption): number {
   const parsed = integerSchema(setting).safeParse(/^-?\d+$/.test(raw) ? Number(raw) : Number.NaN);
   if (!parsed.success) throw new ConfigError(name, `${parsed.error.issues[0]?.message ?? "is invalid"} (got "${raw}")`);
   return parsed.data;
-}
-
-function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
-  const raw = text(env, name) ?? fallback;
-  if (!(allowed as readonly string[]).includes(raw)) {
-    throw new ConfigError(name, `must be one of ${allowed.join(", ")} (got "${raw}")`);
-  }
-  return raw as T;
-}
-
-function port(env: Env): number {
-  const raw = text(env, "PORT") ?? "8080";
-  const value = /^\d{1,5}$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(value >= 0 && value <= 65_535)) throw new ConfigError("PORT", `must be a port number from 0 to 65535 (got "${raw}")`);
-  return value;
 }
 
 /** `TRUST_PROXY` as Express takes it: true/false, a hop count, or addresses / subnets / names. */
@@ -105,7 +84,7 @@ export function loadServiceConfig(env: Env): ServiceConfig {
   return {
     ...integers,
     host: text(env, "HOST") ?? "0.0.0.0",
-    port: port(env),
+    port: wholeNumber(env, "PORT", 8080, 0, 65_535),
     path,
     scheme,
     keys,

@@ -1,6 +1,7 @@
 // The remote-key settings of the service (DESIGN.md sections 3, 4, 10): key endpoint, token endpoint, client auth.
 import { readFileSync } from "node:fs";
 import { ConfigError } from "../errors.js";
+import { oneOf, required, text, wholeNumber, type Env } from "./env-readers.js";
 import type { ClientAuthOptions, PrivateKeyJwtAuth } from "../oauth/options.js";
 
 /** Everything needed to build the token provider and the remote key source. */
@@ -16,29 +17,9 @@ export interface RemoteKeyConfig {
   readonly auth: ClientAuthOptions;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 const AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt", "tls_client_auth"] as const;
 const ASSERTION_ALGS = ["RS256", "PS256", "ES256", "EdDSA"] as const;
-
-function text(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value === undefined || value === "" ? undefined : value;
-}
-
-function required(env: Env, name: string, why: string): string {
-  const value = text(env, name);
-  if (value === undefined) throw new ConfigError(name, `is required ${why}`);
-  return value;
-}
-
-function seconds(env: Env, name: string, fallback: number, min: number): number {
-  const raw = text(env, name);
-  if (raw === undefined) return fallback;
-  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(value >= min && value <= 31_536_000)) throw new ConfigError(name, `must be a whole number of seconds from ${min} (got "${raw}")`);
-  return value;
-}
+const YEAR_SECONDS = 31_536_000;
 
 function pemFile(env: Env, name: string, why: string): string {
   const path = required(env, name, why);
@@ -47,12 +28,6 @@ function pemFile(env: Env, name: string, why: string): string {
   } catch (error) {
     throw new ConfigError(name, `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? "read error"})`);
   }
-}
-
-function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
-  const raw = text(env, name) ?? fallback;
-  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${allowed.join(", ")} (got "${raw}")`);
-  return raw as T;
 }
 
 function clientAuth(env: Env): ClientAuthOptions {
@@ -90,9 +65,9 @@ export function loadRemoteKeyConfig(env: Env): RemoteKeyConfig {
   const scopes = (text(env, "TOKEN_SCOPES") ?? "webhooks:verify").split(/\s+/).filter((scope) => scope !== "");
   return {
     keyUrl: required(env, "WEBHOOK_KEY_URL", ""),
-    cacheSeconds: seconds(env, "WEBHOOK_KEY_CACHE_SECONDS", 300, 1),
-    staleSeconds: seconds(env, "WEBHOOK_KEY_STALE_SECONDS", 3600, 0),
-    refreshMinSeconds: seconds(env, "WEBHOOK_KEY_REFRESH_MIN_SECONDS", 10, 0),
+    cacheSeconds: wholeNumber(env, "WEBHOOK_KEY_CACHE_SECONDS", 300, 1, YEAR_SECONDS),
+    staleSeconds: wholeNumber(env, "WEBHOOK_KEY_STALE_SECONDS", 3600, 0, YEAR_SECONDS),
+    refreshMinSeconds: wholeNumber(env, "WEBHOOK_KEY_REFRESH_MIN_SECONDS", 10, 0, YEAR_SECONDS),
     tokenEndpoint: required(env, "TOKEN_ENDPOINT", "with WEBHOOK_KEY_URL"),
     clientId: required(env, "CLIENT_ID", "with WEBHOOK_KEY_URL"),
     scopes,
