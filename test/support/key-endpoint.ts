@@ -2,7 +2,7 @@
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createLocalJWKSet, jwtVerify } from "jose";
+import { createBearerVerifier } from "../../src/dev/bearer-verifier.js";
 import type { JSONWebKeySet } from "jose";
 
 /** Options of {@link startKeyEndpoint}. */
@@ -38,8 +38,12 @@ export interface KeyEndpoint {
 
 /** Starts the key endpoint on 127.0.0.1, port 0. Initially serves `{"secret": "whsec_initial"}`. */
 export async function startKeyEndpoint(options: KeyEndpointOptions): Promise<KeyEndpoint> {
-  const jwks = createLocalJWKSet(options.jwks);
-  const scope = options.requiredScope ?? "webhooks:verify";
+  const verify = createBearerVerifier({
+    issuer: options.issuer,
+    jwks: options.jwks,
+    audience: options.audience,
+    scope: options.requiredScope ?? "webhooks:verify",
+  });
   const seen = new Set<string>();
   const revoked = new Set<string>();
   let current: KeyEndpointReply = { body: { secret: "whsec_initial" } };
@@ -47,15 +51,9 @@ export async function startKeyEndpoint(options: KeyEndpointOptions): Promise<Key
   let rejected = 0;
 
   async function authorized(req: IncomingMessage): Promise<boolean> {
-    const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? "");
-    if (!match?.[1] || revoked.has(match[1])) return false;
-    try {
-      const { payload } = await jwtVerify(match[1], jwks, { issuer: options.issuer, audience: options.audience, typ: "at+jwt" });
-      if (typeof payload.scope !== "string" || !payload.scope.split(" ").includes(scope)) return false;
-    } catch {
-      return false;
-    }
-    seen.add(match[1]);
+    const token = await verify(req.headers.authorization);
+    if (token === undefined || revoked.has(token)) return false;
+    seen.add(token);
     return true;
   }
 
