@@ -1,70 +1,97 @@
-// `chatgpt-webhooks dev`: a local receiver with a generated secret, printing a request to paste.
-import { randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
+// `chatgpt-webhooks dev`: the receiver plus an embedded local provider (oidc-provider + key endpoint),
+// wired through the real remote-key flow, with credentials kept in a git-ignored state folder.
+import { relative } from "node:path";
 import { loadServiceConfig } from "../config/env.js";
+import { createDevState, DEFAULT_STATE_DIR, readDevState, writeDevState } from "../dev/dev-state.js";
+import { startLocalProvider } from "../dev/local-provider.js";
 import { createLogger } from "../observability/logger.js";
 import { startService } from "../service/start-service.js";
-import { sign } from "../signature/sign-and-verify.js";
 import { flagConfig, integerFlag, parseArgs, parseFlags } from "./parse-flags.js";
 import { runUntilSignal } from "./run-until-signal.js";
-import { curlCommand, shellQuote } from "./shell-quote.js";
 import { ExitCode, UsageError } from "./usage-error.js";
 
-export const DEV_HELP = `Usage: chatgpt-webhooks dev [--port P] [--handlers PATH]
+export const DEV_HELP = `Usage: chatgpt-webhooks dev [--port P] [--handlers PATH] [--state-dir DIR]
 
-Starts the receiver on 127.0.0.1 with a freshly generated secret (chatgpt scheme), logs every
-delivery, and prints a signed curl request you can paste, plus the sign command for any body.
+Starts, in one process, the receiver and a local provider: a real OAuth 2 authorization server
+(client credentials, JWT access tokens) and the key endpoint that serves the signing key to
+tokens with the webhooks:verify scope. The receiver gets its key through that flow, as in
+production. Credentials and keys are generated once and kept in DIR (git-ignored).
 
-  --port P          port to listen on (default 8080; 0 picks a free one)
+  --port P          receiver port (default 8080; 0 picks a free one); the provider takes a free port
   --handlers PATH   module whose default export registers handlers (default: log each event)
+  --state-dir DIR   where credentials and keys are kept (default ${DEFAULT_STATE_DIR})
+
+Environment variables of "serve" apply (WEBHOOK_SCHEME, HANDLER_TIMEOUT_MS, ...), except the key
+settings, which point at the local provider. Rate limits default to 6000/min and no failure
+limit, so replaying tampered events does not lock you out; set them to watch 429s.
 
 Exit codes: 0 stopped cleanly, 1 startup failure, 2 usage error.`;
-
-const SAMPLE = fileURLToPath(new URL("../../fixtures/response.completed.json", import.meta.url));
 
 /** Runs the dev command. */
 export async function devCommand(args: readonly string[]): Promise<number> {
   const { values, positionals } = parseFlags(() =>
-    parseArgs(flagConfig(args, { port: { type: "string" }, handlers: { type: "string" } })),
+    parseArgs(flagConfig(args, { port: { type: "string" }, handlers: { type: "string" }, "state-dir": { type: "string" } })),
   );
   if (values.help) return void console.log(DEV_HELP), ExitCode.OK;
   if (positionals.length > 0) throw new UsageError(`dev takes no arguments (got "${positionals[0]}")`);
-  const secret = `dev_${randomBytes(24).toString("hex")}`;
+  const port = integerFlag("port", values.port, 0, 65_535) ?? 8080;
+  const stateDir = values["state-dir"] ?? DEFAULT_STATE_DIR;
+
+  const state = (await readDevState(stateDir)) ?? createDevState();
+  const provider = await startLocalProvider({ state, stateDir });
   const config = loadServiceConfig({
+    RATE_LIMIT_PER_MINUTE: "6000",
+    RATE_LIMIT_FAILURES_PER_MINUTE: "0",
     ...process.env,
     HOST: "127.0.0.1",
-    PORT: String(integerFlag("port", values.port, 0, 65_535) ?? 8080),
-    WEBHOOK_SCHEME: "chatgpt",
-    WEBHOOK_SECRET: secret,
-    WEBHOOK_KEY_URL: undefined,
+    PORT: String(port),
     HANDLERS: values.handlers,
-    REPLAY_STORE: "memory",
+    WEBHOOK_SECRET: undefined,
+    WEBHOOK_KEY_URL: provider.keyUrl,
+    TOKEN_ENDPOINT: provider.tokenEndpoint,
+    TOKEN_AUDIENCE: provider.resource,
+    TOKEN_SCOPES: "webhooks:verify",
+    CLIENT_ID: state.clientId,
+    CLIENT_SECRET: state.clientSecret,
+    CLIENT_AUTH_METHOD: "client_secret_basic",
   });
   const logger = createLogger({ level: config.logLevel });
   const service = await startService(config, logger, {
     register: (receiver) => {
       if (values.handlers !== undefined) return;
-      receiver.on("*", (_event, context) => {
-        context.logger.info("dev handler received an event");
-      });
+      receiver.on("*", (_event, context) => context.logger.info("dev handler received an event"));
     },
   });
   const webhookUrl = `${service.url}${config.path}`;
-  const sample = await readFile(SAMPLE);
+  await writeDevState(stateDir, {
+    ...provider.state(),
+    endpoints: {
+      webhookUrl,
+      scheme: config.scheme,
+      tokenEndpoint: provider.tokenEndpoint,
+      keyUrl: provider.keyUrl,
+      resource: provider.resource,
+      rotateUrl: provider.rotateUrl,
+    },
+  });
+  const stateFlag = stateDir === DEFAULT_STATE_DIR ? "" : ` --state-dir ${relative(process.cwd(), stateDir) || "."}`;
   console.log(`
-chatgpt-webhook-receiver (dev)
-  webhook URL  ${webhookUrl}
-  scheme       chatgpt
-  secret       ${secret}   (generated for this run only)
+chatgpt-webhook-receiver dev stack
+  webhook URL     ${webhookUrl}   (scheme ${config.scheme})
+  token endpoint  ${provider.tokenEndpoint}   (client credentials)
+  key endpoint    ${provider.keyUrl}
+  client id       ${state.clientId}   (secret and keys in ${stateDir}/, git-ignored)
 
-Paste this signed request (valid for ${config.toleranceSeconds} s; a second paste answers "duplicate"):
+Fire every fixture, signed with the provider's current key:
+  npm run replay -- fixtures/${stateFlag}
 
-${curlCommand(webhookUrl, sign("chatgpt", { body: sample, secret }), SAMPLE)}
+Watch duplicates, forgeries and stale events:
+  npm run replay -- fixtures/response.completed.json --repeat 3${stateFlag}
+  npm run replay -- fixtures/batch.completed.json --tamper --expect 401${stateFlag}
+  npm run replay -- fixtures/batch.completed.json --timestamp-offset -600 --expect 401${stateFlag}
 
-Sign any body yourself:
-
-  npm run sign -- ${shellQuote(SAMPLE)} --secret ${secret} --curl --url ${webhookUrl}
+Rotate the signing key (the receiver picks the new one up on the next delivery):
+  curl -X POST ${provider.rotateUrl}
 `);
-  return runUntilSignal(service, logger);
+  return runUntilSignal(service, logger, () => provider.close());
 }

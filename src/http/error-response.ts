@@ -1,5 +1,5 @@
 // The one place where errors become HTTP answers (DESIGN.md section 7).
-import { DeliveryFailedError, ErrorCode, WebhookError } from "../errors.js";
+import { DeliveryFailedError, DeliveryRejectedError, ErrorCode } from "../errors.js";
 import { HandlerFailedError } from "../dispatch/handler-failed-error.js";
 
 /** HTTP status of every error code. */
@@ -45,7 +45,10 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   if (error instanceof HandlerFailedError) {
     return make(ErrorCode.HANDLER_FAILED, "a handler failed; retry later", undefined);
   }
-  if (error instanceof WebhookError && error.code in STATUS_BY_CODE) {
+  // Only our delivery errors carry sender-facing codes; any other coded error (a token endpoint's
+  // `error` value, say) is ours to log, never a status to repeat.
+  const delivery = error instanceof DeliveryRejectedError || error instanceof DeliveryFailedError;
+  if (delivery && Object.hasOwn(STATUS_BY_CODE, error.code)) {
     const retryAfter = error instanceof DeliveryFailedError ? error.retryAfterSeconds : undefined;
     return make(error.code as ErrorCode, error.message, retryAfter);
   }

@@ -35,6 +35,8 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
     max: options.maxEntries ?? 100_000,
     ttlAutopurge: false,
     perf: { now: () => clock.now() },
+    // Read the clock on every check: lru-cache otherwise reuses one reading for 1 ms of real time.
+    ttlResolution: 0,
     ...(onEvict && {
       dispose: (_value: Entry, key: string, reason: LRUCache.DisposeReason) => {
         if (reason === "evict") onEvict(key);

@@ -1,0 +1,89 @@
+// The dev stack's provider: the authorization server plus the key endpoint and a rotation endpoint, on one port.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { startAuthorizationServer } from "./authorization-server.js";
+import { createBearerVerifier } from "./bearer-verifier.js";
+import { rotateDevKey, writeDevState, type DevState } from "./dev-state.js";
+
+/** The resource indicator of the dev key endpoint (the access tokens' audience). */
+export const DEV_RESOURCE = "urn:chatgpt-webhook-receiver:dev-keys";
+const KEY_PATH = "/v1/webhook-keys";
+const ROTATE_PATH = "/dev/rotate-key";
+
+/** A running local provider. */
+export interface LocalProvider {
+  readonly tokenEndpoint: string;
+  readonly keyUrl: string;
+  readonly rotateUrl: string;
+  readonly resource: string;
+  /** The current state (keys change on rotation). */
+  state(): DevState;
+  close(): Promise<void>;
+}
+
+/** Options of {@link startLocalProvider}. */
+export interface LocalProviderOptions {
+  readonly state: DevState;
+  /** Where rotations are saved. */
+  readonly stateDir: string;
+  readonly port?: number;
+  /** How long a replaced key stays valid. Defaults to 3600 s. */
+  readonly rotationGraceSeconds?: number;
+}
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store", ...headers }).end(JSON.stringify(body));
+}
+
+/** Starts oidc-provider with the dev client, and serves the keys to bearer tokens with `webhooks:verify`. */
+export async function startLocalProvider(options: LocalProviderOptions): Promise<LocalProvider> {
+  let state = options.state;
+  // The token checker needs the issuer's URL and keys, known once the server listens.
+  const bearer: { verify?: (authorization: string | undefined) => Promise<string | undefined> } = {};
+
+  const serveKeys = (req: IncomingMessage, res: ServerResponse): void => {
+    void (bearer.verify?.(req.headers.authorization) ?? Promise.resolve(undefined)).then((token) => {
+      if (token === undefined) return json(res, 401, { error: "invalid_token" }, { "www-authenticate": 'Bearer error="invalid_token"' });
+      const now = Date.now();
+      const keys = state.keys.filter((key) => key.expires_at === undefined || Date.parse(key.expires_at) > now);
+      json(res, 200, { keys: keys.map(({ id, secret, expires_at }) => ({ id, secret, expires_at })) }, { "cache-control": "max-age=60" });
+    });
+  };
+
+  const rotate = (res: ServerResponse): void => {
+    state = rotateDevKey(state, new Date(), options.rotationGraceSeconds ?? 3600);
+    void writeDevState(options.stateDir, state).then(
+      () => json(res, 200, { rotated: true, signing_key: state.keys[0]?.id, valid_keys: state.keys.map((key) => key.id) }),
+      (error: unknown) => json(res, 500, { error: "state_not_saved", message: String(error) }),
+    );
+  };
+
+  const server = await startAuthorizationServer({
+    clients: [
+      {
+        client_id: state.clientId,
+        client_secret: state.clientSecret,
+        token_endpoint_auth_method: "client_secret_basic",
+        grant_types: ["client_credentials"],
+        response_types: [],
+        redirect_uris: [],
+      },
+    ],
+    resource: DEV_RESOURCE,
+    port: options.port,
+    intercept: (req, res) => {
+      const path = req.url?.split("?")[0];
+      if (path === KEY_PATH && req.method === "GET") return serveKeys(req, res), true;
+      if (path === ROTATE_PATH && req.method === "POST") return req.resume(), rotate(res), true;
+      return false;
+    },
+  });
+  bearer.verify = createBearerVerifier({ issuer: server.issuer, jwks: server.jwks, audience: DEV_RESOURCE, scope: "webhooks:verify" });
+  return {
+    tokenEndpoint: server.tokenEndpoint,
+    keyUrl: `${server.issuer}${KEY_PATH}`,
+    rotateUrl: `${server.issuer}${ROTATE_PATH}`,
+    resource: DEV_RESOURCE,
+    state: () => state,
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,199 @@
+// loadServiceConfig: the defaults of DESIGN.md section 10 and one ConfigError per bad variable.
+import { describe, expect, it } from "vitest";
+import { loadServiceConfig } from "../../../src/config/env.js";
+import { ConfigError } from "../../../src/errors.js";
+
+const SECRET = "env-test-secret-0123456789abcdef";
+const WHSEC = `whsec_${Buffer.alloc(32, 0x11).toString("base64")}`;
+
+/** The static secrets of a loaded configuration. */
+function secretsOf(env: Record<string, string | undefined>): readonly string[] | undefined {
+  const { keys } = loadServiceConfig(env);
+  return keys.kind === "static" ? keys.secrets : undefined;
+}
+
+/** The ConfigError thrown by loading `env`, or a failure when none is thrown. */
+function configError(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadServiceConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error("expected loadServiceConfig to throw");
+}
+
+describe("loadServiceConfig defaults", () => {
+  it("applies every default of DESIGN.md section 10 given only a secret", () => {
+    expect(loadServiceConfig({ WEBHOOK_SECRET: SECRET })).toEqual({
+      host: "0.0.0.0",
+      port: 8080,
+      path: "/webhooks/chatgpt",
+      scheme: "chatgpt",
+      keys: { kind: "static", secrets: [SECRET] },
+      toleranceSeconds: 300,
+      maxBodyBytes: 1_048_576,
+      handlerTimeoutMs: 10_000,
+      replayStore: "memory",
+      replayMaxEntries: 100_000,
+      rateLimitPerMinute: 600,
+      rateLimitFailuresPerMinute: 30,
+      handlersModule: undefined,
+      trustProxy: undefined,
+      logLevel: "info",
+    });
+  });
+
+  it("treats empty and blank values as unset", () => {
+    const config = loadServiceConfig({
+      WEBHOOK_SECRET: SECRET,
+      PORT: "",
+      WEBHOOK_TOLERANCE_SECONDS: "  ",
+      WEBHOOK_SCHEME: "",
+      LOG_LEVEL: " ",
+      REPLAY_STORE: "",
+    });
+    expect(config).toEqual(expect.objectContaining({ port: 8080, toleranceSeconds: 300, scheme: "chatgpt", logLevel: "info" }));
+  });
+});
+
+describe("loadServiceConfig values", () => {
+  it("reads every variable", () => {
+    const config = loadServiceConfig({
+      HOST: "127.0.0.1",
+      PORT: "0",
+      WEBHOOK_PATH: "/hooks/openai",
+      WEBHOOK_SCHEME: "standard",
+      WEBHOOK_TOLERANCE_SECONDS: "60",
+      WEBHOOK_MAX_BODY_BYTES: "2048",
+      WEBHOOK_SECRET: ` ${WHSEC} , ${SECRET} ,`,
+      REPLAY_STORE: "memory",
+      REPLAY_MAX_ENTRIES: "10",
+      HANDLERS: "./handlers.js",
+      HANDLER_TIMEOUT_MS: "2500",
+      RATE_LIMIT_PER_MINUTE: "0",
+      RATE_LIMIT_FAILURES_PER_MINUTE: "5",
+      TRUST_PROXY: "1",
+      LOG_LEVEL: "debug",
+    });
+    expect(config).toEqual({
+      host: "127.0.0.1",
+      port: 0,
+      path: "/hooks/openai",
+      scheme: "standard",
+      keys: { kind: "static", secrets: [WHSEC, SECRET] },
+      toleranceSeconds: 60,
+      maxBodyBytes: 2048,
+      handlerTimeoutMs: 2500,
+      replayStore: "memory",
+      replayMaxEntries: 10,
+      rateLimitPerMinute: 0,
+      rateLimitFailuresPerMinute: 5,
+      handlersModule: "./handlers.js",
+      trustProxy: 1,
+      logLevel: "debug",
+    });
+  });
+
+  it.each([
+    ["true", true],
+    ["false", false],
+    ["2", 2],
+    ["loopback, 10.0.0.0/8", "loopback, 10.0.0.0/8"],
+  ])("reads TRUST_PROXY=%j", (raw, expected) => {
+    expect(loadServiceConfig({ WEBHOOK_SECRET: SECRET, TRUST_PROXY: raw }).trustProxy).toEqual(expected);
+  });
+
+  it.each(["fatal", "error", "warn", "info", "debug", "trace", "silent"])("accepts LOG_LEVEL=%s", (level) => {
+    expect(loadServiceConfig({ WEBHOOK_SECRET: SECRET, LOG_LEVEL: level }).logLevel).toBe(level);
+  });
+
+  it("accepts the tolerance bounds", () => {
+    expect(loadServiceConfig({ WEBHOOK_SECRET: SECRET, WEBHOOK_TOLERANCE_SECONDS: "1" }).toleranceSeconds).toBe(1);
+    expect(loadServiceConfig({ WEBHOOK_SECRET: SECRET, WEBHOOK_TOLERANCE_SECONDS: "86400" }).toleranceSeconds).toBe(86_400);
+  });
+
+  it("uses a whsec_ secret as UTF-8 text in the chatgpt scheme (no base64 check)", () => {
+    expect(secretsOf({ WEBHOOK_SECRET: "whsec_not*base64*but*long" })).toEqual(["whsec_not*base64*but*long"]);
+  });
+
+  it("accepts PORT 65535", () => {
+    expect(loadServiceConfig({ WEBHOOK_SECRET: SECRET, PORT: "65535" }).port).toBe(65_535);
+  });
+});
+
+describe("loadServiceConfig errors", () => {
+  it.each([
+    ["WEBHOOK_TOLERANCE_SECONDS", "abc"],
+    ["WEBHOOK_TOLERANCE_SECONDS", "0"],
+    ["WEBHOOK_TOLERANCE_SECONDS", "-5"],
+    ["WEBHOOK_TOLERANCE_SECONDS", "1.5"],
+    ["WEBHOOK_TOLERANCE_SECONDS", "3e2"],
+    ["WEBHOOK_TOLERANCE_SECONDS", "0x10"],
+    ["WEBHOOK_TOLERANCE_SECONDS", "86401"],
+    ["WEBHOOK_MAX_BODY_BYTES", "0"],
+    ["WEBHOOK_MAX_BODY_BYTES", "1mb"],
+    ["HANDLER_TIMEOUT_MS", "-1"],
+    ["REPLAY_MAX_ENTRIES", "0"],
+    ["RATE_LIMIT_PER_MINUTE", "-1"],
+    ["RATE_LIMIT_FAILURES_PER_MINUTE", "many"],
+    ["PORT", "70000"],
+    ["PORT", "65536"],
+    ["PORT", "-1"],
+    ["PORT", "http"],
+    ["PORT", "80.5"],
+    ["WEBHOOK_SCHEME", "other"],
+    ["WEBHOOK_SCHEME", "Standard"],
+    ["REPLAY_STORE", "redis://localhost:6379"],
+    ["REPLAY_STORE", "postgres"],
+    ["LOG_LEVEL", "bogus"],
+    ["LOG_LEVEL", "INFO"],
+    ["WEBHOOK_PATH", "webhooks"],
+    ["WEBHOOK_PATH", "/a b"],
+  ])("refuses %s=%j naming the variable", (variable, value) => {
+    const error = configError({ WEBHOOK_SECRET: SECRET, [variable]: value });
+    expect(error).toEqual(expect.objectContaining({ variable, code: "invalid_config" }));
+    expect(error.message).not.toContain(SECRET);
+  });
+
+  it("refuses WEBHOOK_SECRET together with WEBHOOK_KEY_URL", () => {
+    const error = configError({ WEBHOOK_SECRET: SECRET, WEBHOOK_KEY_URL: "https://keys.example/webhook-key" });
+    expect(error).toEqual(expect.objectContaining({ variable: "WEBHOOK_SECRET" }));
+    expect(error.message).not.toContain(SECRET);
+  });
+
+  it("requires WEBHOOK_SECRET", () => {
+    expect(configError({})).toEqual(expect.objectContaining({ variable: "WEBHOOK_SECRET" }));
+    expect(configError({ WEBHOOK_SECRET: "   " })).toEqual(expect.objectContaining({ variable: "WEBHOOK_SECRET" }));
+    expect(configError({ WEBHOOK_SECRET: " , ," })).toEqual(expect.objectContaining({ variable: "WEBHOOK_SECRET" }));
+  });
+
+  it.each([
+    ["a secret shorter than 16 bytes", "chatgpt", "fifteen-bytes!!"],
+    ["a short secret in a list", "chatgpt", `${SECRET},tiny-secret`],
+    ["a short secret, standard scheme", "standard", "0123456789abcde"],
+    ["a malformed whsec_ (not base64)", "standard", "whsec_this*is*not*base64*at*all"],
+    ["a malformed whsec_ (bad padding)", "standard", `whsec_${Buffer.alloc(32, 1).toString("base64")}===`],
+    ["an empty whsec_", "standard", "whsec_"],
+    ["a whsec_ decoding to under 16 bytes", "standard", `whsec_${Buffer.alloc(15, 1).toString("base64")}`],
+  ])("refuses %s, naming WEBHOOK_SECRET and never echoing it", (_label, scheme, secret) => {
+    const error = configError({ WEBHOOK_SCHEME: scheme, WEBHOOK_SECRET: secret });
+    expect(error).toEqual(expect.objectContaining({ variable: "WEBHOOK_SECRET", code: "invalid_config" }));
+    // Every secret of the list, minus the bare prefix the message may name.
+    for (const part of secret.split(",").filter((entry) => entry !== "whsec_")) {
+      expect(error.message).not.toContain(part);
+      expect(String(error.stack)).not.toContain(part);
+    }
+  });
+
+  it("accepts exactly 16 bytes", () => {
+    expect(secretsOf({ WEBHOOK_SECRET: "sixteen-bytes!!!" })).toEqual(["sixteen-bytes!!!"]);
+    const whsec16 = `whsec_${Buffer.alloc(16, 2).toString("base64")}`;
+    expect(secretsOf({ WEBHOOK_SCHEME: "standard", WEBHOOK_SECRET: whsec16 })).toEqual([whsec16]);
+  });
+
+  it("never echoes a secret when another variable is at fault", () => {
+    const error = configError({ WEBHOOK_SECRET: SECRET, PORT: "70000", LOG_LEVEL: "bogus" });
+    expect(error.message).not.toContain(SECRET);
+  });
+});

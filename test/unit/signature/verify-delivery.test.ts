@@ -1,0 +1,184 @@
+// verifyDelivery on a fake clock: every key x every signature, the entry bound, tampering, freshness.
+import { createHmac, createSecretKey } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import type { Clock } from "../../../src/clock.js";
+import { DeliveryRejectedError } from "../../../src/errors.js";
+import type { PreparedKey } from "../../../src/signature/hmac-key.js";
+import type { SignatureScheme } from "../../../src/signature/scheme.js";
+import { chatgptScheme } from "../../../src/signature/chatgpt-scheme.js";
+import { standardScheme } from "../../../src/signature/standard-scheme.js";
+import { verifyDelivery } from "../../../src/signature/verify-delivery.js";
+import { chatgptHeaders, standardHeaders } from "../../support/independent-signers.js";
+
+const T = 1_700_000_000;
+const clock: Clock = { now: () => T * 1000 };
+const OLD_SECRET = "old-secret-for-rotation-000000";
+const NEW_SECRET = "new-secret-for-rotation-111111";
+const WHSEC = `whsec_${Buffer.alloc(32, 9).toString("base64")}`;
+const body = Buffer.from('{"id":"evt_abc","type":"response.completed","data":{"id":"resp_1"}}');
+
+const key = (bytes: Buffer | string, id?: string): PreparedKey => ({
+  id,
+  key: createSecretKey(typeof bytes === "string" ? Buffer.from(bytes, "utf8") : bytes),
+});
+const chatgptDigest = (secret: string, timestamp: number, payload: Buffer): string =>
+  createHmac("sha256", Buffer.from(secret, "utf8")).update(`${timestamp}.`).update(payload).digest("hex");
+
+function run(
+  scheme: SignatureScheme,
+  headers: Record<string, string>,
+  keys: readonly PreparedKey[],
+  payload: Buffer = body,
+  nowMs = clock.now(),
+): ReturnType<typeof verifyDelivery> {
+  return verifyDelivery({ scheme, headers, body: payload, keys, nowMs, toleranceSeconds: 300 });
+}
+
+const code = (name: string): unknown => expect.objectContaining({ code: name });
+
+describe("verifyDelivery (chatgpt)", () => {
+  it("verifies a delivery signed independently", () => {
+    const headers = { ...chatgptHeaders(body, NEW_SECRET, T), "x-chatgpt-event-id": "evt_hdr" };
+    expect(run(chatgptScheme, headers, [key(NEW_SECRET, "k-new")])).toEqual({
+      timestamp: T,
+      signedId: undefined,
+      correlationId: "evt_hdr",
+      keyId: "k-new",
+    });
+  });
+
+  it("tries every key: the second (rotated) key matches", () => {
+    const result = run(chatgptScheme, chatgptHeaders(body, NEW_SECRET, T), [key(OLD_SECRET, "k-old"), key(NEW_SECRET, "k-new")]);
+    expect(result.keyId).toBe("k-new");
+  });
+
+  it("tries every signature: the second entry matches", () => {
+    const good = chatgptDigest(NEW_SECRET, T, body);
+    const headers = { "x-chatgpt-timestamp": String(T), "x-chatgpt-signature": `v1=${chatgptDigest(OLD_SECRET, T, body)}, v1=${good}` };
+    expect(run(chatgptScheme, headers, [key(NEW_SECRET, "k")]).keyId).toBe("k");
+  });
+
+  it("tries every key x every signature: second key matches the second entry", () => {
+    const headers = {
+      "x-chatgpt-timestamp": String(T),
+      "x-chatgpt-signature": `v1=${"0".repeat(64)},v1=${chatgptDigest(NEW_SECRET, T, body)}`,
+    };
+    const keys = [key(OLD_SECRET, "k-old"), key("unrelated-secret-xxxxxxxxxx", "k-x"), key(NEW_SECRET, "k-new")];
+    expect(run(chatgptScheme, headers, keys).keyId).toBe("k-new");
+  });
+
+  it("accepts the match in the 10th entry and refuses 11 entries as malformed_header", () => {
+    const filler = Array.from({ length: 9 }, () => `v1=${"f".repeat(64)}`);
+    const good = `v1=${chatgptDigest(NEW_SECRET, T, body)}`;
+    const ten = { "x-chatgpt-timestamp": String(T), "x-chatgpt-signature": [...filler, good].join(",") };
+    expect(run(chatgptScheme, ten, [key(NEW_SECRET, "k")]).keyId).toBe("k");
+    const eleven = { "x-chatgpt-timestamp": String(T), "x-chatgpt-signature": [...filler, `v1=${"e".repeat(64)}`, good].join(",") };
+    expect(() => run(chatgptScheme, eleven, [key(NEW_SECRET)])).toThrow(code("malformed_header"));
+  });
+
+  it("refuses a wrong key as invalid_signature", () => {
+    expect(() => run(chatgptScheme, chatgptHeaders(body, OLD_SECRET, T), [key(NEW_SECRET)])).toThrow(DeliveryRejectedError);
+    expect(() => run(chatgptScheme, chatgptHeaders(body, OLD_SECRET, T), [key(NEW_SECRET)])).toThrow(code("invalid_signature"));
+  });
+
+  it("refuses when there are no keys at all", () => {
+    expect(() => run(chatgptScheme, chatgptHeaders(body, NEW_SECRET, T), [])).toThrow(code("invalid_signature"));
+  });
+
+  it("never verifies with any single byte of the body flipped", () => {
+    const headers = chatgptHeaders(body, NEW_SECRET, T);
+    const keys = [key(NEW_SECRET)];
+    for (let index = 0; index < body.length; index++) {
+      for (const mask of [0x01, 0x80]) {
+        const tampered = Buffer.from(body);
+        tampered[index] = (tampered[index] ?? 0) ^ mask;
+        expect(() => run(chatgptScheme, headers, keys, tampered)).toThrow(code("invalid_signature"));
+      }
+    }
+  });
+
+  it("never verifies with the body truncated or extended", () => {
+    const headers = chatgptHeaders(body, NEW_SECRET, T);
+    expect(() => run(chatgptScheme, headers, [key(NEW_SECRET)], body.subarray(0, body.length - 1))).toThrow(code("invalid_signature"));
+    expect(() => run(chatgptScheme, headers, [key(NEW_SECRET)], Buffer.concat([body, Buffer.from(" ")]))).toThrow(
+      code("invalid_signature"),
+    );
+  });
+
+  it("never verifies with any digit of the timestamp changed", () => {
+    const headers = chatgptHeaders(body, NEW_SECRET, T);
+    const text = String(T);
+    for (let index = 0; index < text.length; index++) {
+      const digit = Number(text[index]);
+      const changed = `${text.slice(0, index)}${(digit + 1) % 10}${text.slice(index + 1)}`;
+      expect(() => run(chatgptScheme, { ...headers, "x-chatgpt-timestamp": changed }, [key(NEW_SECRET)])).toThrow(
+        DeliveryRejectedError,
+      );
+    }
+    // Within the window, a re-dated delivery fails on the signature rather than on freshness.
+    expect(() => run(chatgptScheme, { ...headers, "x-chatgpt-timestamp": String(T + 1) }, [key(NEW_SECRET)])).toThrow(
+      code("invalid_signature"),
+    );
+  });
+
+  it("checks freshness on the fake clock, inclusive at the boundary", () => {
+    const headers = chatgptHeaders(body, NEW_SECRET, T);
+    const keys = [key(NEW_SECRET)];
+    expect(run(chatgptScheme, headers, keys, body, (T + 300) * 1000).timestamp).toBe(T);
+    expect(run(chatgptScheme, headers, keys, body, (T - 300) * 1000).timestamp).toBe(T);
+    expect(() => run(chatgptScheme, headers, keys, body, (T + 301) * 1000)).toThrow(code("timestamp_out_of_tolerance"));
+    expect(() => run(chatgptScheme, headers, keys, body, (T - 301) * 1000)).toThrow(code("timestamp_out_of_tolerance"));
+  });
+
+  it("reports staleness before the signature (no key needed)", () => {
+    const forged = { "x-chatgpt-timestamp": String(T - 1000), "x-chatgpt-signature": `v1=${"0".repeat(64)}` };
+    expect(() => run(chatgptScheme, forged, [])).toThrow(code("timestamp_out_of_tolerance"));
+  });
+
+  it("refuses missing headers as missing_header", () => {
+    expect(() => run(chatgptScheme, {}, [key(NEW_SECRET)])).toThrow(code("missing_header"));
+  });
+});
+
+describe("verifyDelivery (standard)", () => {
+  const whsecKey = (id?: string): PreparedKey => key(Buffer.from(WHSEC.slice("whsec_".length), "base64"), id);
+
+  it("verifies a delivery signed by the standardwebhooks package", () => {
+    const result = run(standardScheme, standardHeaders(body, WHSEC, "msg_1", T), [whsecKey("kid")]);
+    expect(result).toEqual({ timestamp: T, signedId: "msg_1", correlationId: "msg_1", keyId: "kid" });
+  });
+
+  it("tries every key and every signature", () => {
+    const real = standardHeaders(body, WHSEC, "msg_1", T);
+    const other = standardHeaders(body, `whsec_${Buffer.alloc(32, 1).toString("base64")}`, "msg_1", T);
+    const headers = { ...real, "webhook-signature": `${other["webhook-signature"]} ${real["webhook-signature"]}` };
+    expect(run(standardScheme, headers, [key(OLD_SECRET, "old"), whsecKey("new")]).keyId).toBe("new");
+  });
+
+  it("accepts 10 entries and refuses 11 as malformed_header", () => {
+    const real = standardHeaders(body, WHSEC, "msg_1", T);
+    const filler = Array.from({ length: 9 }, () => `v1,${Buffer.alloc(32).toString("base64")}`);
+    const ten = { ...real, "webhook-signature": [...filler, real["webhook-signature"]].join(" ") };
+    expect(run(standardScheme, ten, [whsecKey("k")]).keyId).toBe("k");
+    const eleven = { ...real, "webhook-signature": [...filler, "v1a,x", real["webhook-signature"]].join(" ") };
+    expect(() => run(standardScheme, eleven, [whsecKey()])).toThrow(code("malformed_header"));
+  });
+
+  it("signs the webhook-id: a swapped id never verifies", () => {
+    const headers = { ...standardHeaders(body, WHSEC, "msg_1", T), "webhook-id": "msg_2" };
+    expect(() => run(standardScheme, headers, [whsecKey()])).toThrow(code("invalid_signature"));
+  });
+
+  it("refuses the undecoded whsec_ text as key (wrong key)", () => {
+    expect(() => run(standardScheme, standardHeaders(body, WHSEC, "msg_1", T), [key(WHSEC)])).toThrow(code("invalid_signature"));
+  });
+
+  it("never verifies with any single byte of the body flipped", () => {
+    const headers = standardHeaders(body, WHSEC, "msg_1", T);
+    for (let index = 0; index < body.length; index++) {
+      const tampered = Buffer.from(body);
+      tampered[index] = (tampered[index] ?? 0) ^ 0x20;
+      expect(() => run(standardScheme, headers, [whsecKey()], tampered)).toThrow(code("invalid_signature"));
+    }
+  });
+});
