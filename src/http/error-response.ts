@@ -50,7 +50,7 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   const delivery = error instanceof DeliveryRejectedError || error instanceof DeliveryFailedError;
   if (delivery && Object.hasOwn(STATUS_BY_CODE, error.code)) {
     const retryAfter = error instanceof DeliveryFailedError ? error.retryAfterSeconds : undefined;
-    return make(error.code as ErrorCode, error.message, retryAfter);
+    return make(error.code, error.message, retryAfter);
   }
   return {
     status: 500,
