@@ -1,6 +1,5 @@
 // `chatgpt-webhooks dev`: the receiver plus an embedded local provider (oidc-provider + key endpoint),
 // wired through the real remote-key flow, with credentials kept in a git-ignored state folder.
-import { relative } from "node:path";
 import { loadServiceConfig } from "../config/env.js";
 import { createDevState, DEFAULT_STATE_DIR, readDevState, writeDevState } from "../dev/dev-state.js";
 import { startLocalProvider } from "../dev/local-provider.js";
@@ -8,6 +7,7 @@ import { createLogger } from "../observability/logger.js";
 import { startService } from "../service/start-service.js";
 import { flagConfig, integerFlag, parseArgs, parseFlags } from "./parse-flags.js";
 import { runUntilSignal } from "./run-until-signal.js";
+import { shellQuote } from "./shell-quote.js";
 import { ExitCode, UsageError } from "./usage-error.js";
 
 export const DEV_HELP = `Usage: chatgpt-webhooks dev [--port P] [--handlers PATH] [--state-dir DIR]
@@ -23,7 +23,9 @@ production. Credentials and keys are generated once and kept in DIR (git-ignored
 
 Environment variables of "serve" apply (WEBHOOK_SCHEME, HANDLER_TIMEOUT_MS, ...), except the key
 settings, which point at the local provider. Rate limits default to 6000/min and no failure
-limit, so replaying tampered events does not lock you out; set them to watch 429s.
+limit, and forced key refreshes are not rate-limited (WEBHOOK_KEY_REFRESH_MIN_SECONDS=0), so
+replaying tampered events neither locks you out nor delays a key rotation; set them to watch
+429s and refresh limits.
 
 Exit codes: 0 stopped cleanly, 1 startup failure, 2 usage error.`;
 
@@ -42,6 +44,7 @@ export async function devCommand(args: readonly string[]): Promise<number> {
   const config = loadServiceConfig({
     RATE_LIMIT_PER_MINUTE: "6000",
     RATE_LIMIT_FAILURES_PER_MINUTE: "0",
+    WEBHOOK_KEY_REFRESH_MIN_SECONDS: "0",
     ...process.env,
     HOST: "127.0.0.1",
     PORT: String(port),
@@ -74,7 +77,7 @@ export async function devCommand(args: readonly string[]): Promise<number> {
       rotateUrl: provider.rotateUrl,
     },
   });
-  const stateFlag = stateDir === DEFAULT_STATE_DIR ? "" : ` --state-dir ${relative(process.cwd(), stateDir) || "."}`;
+  const stateFlag = values["state-dir"] === undefined ? "" : ` --state-dir ${shellQuote(stateDir)}`;
   console.log(`
 chatgpt-webhook-receiver dev stack
   webhook URL     ${webhookUrl}   (scheme ${config.scheme})

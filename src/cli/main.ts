@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The `chatgpt-webhooks` CLI: serve | dev | sign.
+// The `chatgpt-webhooks` CLI: serve | dev | replay | sign.
 import { ConfigError } from "../errors.js";
 import { devCommand, DEV_HELP } from "./dev-command.js";
+import { replayCommand, REPLAY_HELP } from "./replay-command.js";
 import { serveCommand, SERVE_HELP } from "./serve-command.js";
 import { signCommand, SIGN_HELP } from "./sign-command.js";
 import { ExitCode, UsageError } from "./usage-error.js";
@@ -10,7 +11,8 @@ const HELP = `Usage: chatgpt-webhooks <command> [flags]
 
 Commands:
   serve   run the receiver configured from env / .env (production)
-  dev     run a local receiver with a generated secret and print a request to paste
+  dev     run the receiver with an embedded local provider (OAuth server + key endpoint)
+  replay  sign fixture events with a fresh timestamp and POST them
   sign    print the signature headers (or a curl command) for a body
 
 Run "chatgpt-webhooks <command> --help" for a command's flags.
@@ -20,11 +22,14 @@ ${SERVE_HELP}
 
 ${DEV_HELP}
 
+${REPLAY_HELP}
+
 ${SIGN_HELP}`;
 
 const COMMANDS: Readonly<Record<string, (args: readonly string[]) => Promise<number>>> = {
   serve: serveCommand,
   dev: devCommand,
+  replay: replayCommand,
   sign: (args) => signCommand(args, process.env),
 };
 
@@ -35,7 +40,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return name === undefined ? ExitCode.USAGE : ExitCode.OK;
   }
   const command = COMMANDS[name];
-  if (command === undefined) throw new UsageError(`unknown command "${name}" (expected serve, dev or sign)`);
+  if (command === undefined) throw new UsageError(`unknown command "${name}" (expected serve, dev, replay or sign)`);
   return command(args);
 }
 

@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { startAuthorizationServer } from "./authorization-server.js";
 import { createBearerVerifier } from "./bearer-verifier.js";
-import { rotateDevKey, writeDevState, type DevState } from "./dev-state.js";
+import { readDevState, rotateDevKey, writeDevState, type DevState } from "./dev-state.js";
 
 /** The resource indicator of the dev key endpoint (the access tokens' audience). */
 export const DEV_RESOURCE = "urn:chatgpt-webhook-receiver:dev-keys";
@@ -51,10 +51,13 @@ export async function startLocalProvider(options: LocalProviderOptions): Promise
 
   const rotate = (res: ServerResponse): void => {
     state = rotateDevKey(state, new Date(), options.rotationGraceSeconds ?? 3600);
-    void writeDevState(options.stateDir, state).then(
-      () => json(res, 200, { rotated: true, signing_key: state.keys[0]?.id, valid_keys: state.keys.map((key) => key.id) }),
-      (error: unknown) => json(res, 500, { error: "state_not_saved", message: String(error) }),
-    );
+    // Keep what else the file holds (the endpoints the dev command wrote for `replay`).
+    void readDevState(options.stateDir)
+      .then((onDisk) => writeDevState(options.stateDir, { ...onDisk, ...state }))
+      .then(
+        () => json(res, 200, { rotated: true, signing_key: state.keys[0]?.id, valid_keys: state.keys.map((key) => key.id) }),
+        (error: unknown) => json(res, 500, { error: "state_not_saved", message: String(error) }),
+      );
   };
 
   const server = await startAuthorizationServer({

@@ -1,0 +1,118 @@
+// `dev` and `replay` as subprocesses: the embedded provider, the real token -> key flow, and the
+// documented outcomes of every replay flag.
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadFixtures } from "../support/fixtures.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const STATE = mkdtempSync(join(tmpdir(), "cwr-dev-"));
+let dev: ChildProcess;
+let devOutput = "";
+
+interface Row {
+  type: string;
+  id: string;
+  status: number;
+  outcome: string;
+  ms: number;
+}
+
+function replay(args: string[]): Promise<{ code: number; rows: Row[]; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ["--import", "tsx", "src/cli/main.ts", "replay", ...args, "--json", "--state-dir", STATE],
+      { cwd: ROOT, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
+        resolve({ code, rows: stdout.trim() === "" ? [] : (JSON.parse(stdout) as Row[]), stderr });
+      },
+    );
+  });
+}
+
+/** Writes a new event file (unique id) into the state folder and returns its path. */
+function newEventFile(type: string): string {
+  const id = `evt_dev_${type.replaceAll(".", "_")}_${Date.now()}_${Math.random().toString(36).slice(2)}`;
+  const file = join(STATE, `${id}.json`);
+  writeFileSync(file, JSON.stringify({ id, object: "event", created_at: Math.floor(Date.now() / 1000), type, data: { id: "obj_1" } }));
+  return file;
+}
+
+beforeAll(async () => {
+  dev = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "dev", "--port", "0", "--state-dir", STATE], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: "warn" },
+  });
+  dev.stdout!.on("data", (chunk: Buffer) => (devOutput += chunk.toString()));
+  dev.stderr!.on("data", (chunk: Buffer) => (devOutput += chunk.toString()));
+  while (!devOutput.includes("curl -X POST")) await once(dev.stdout!, "data");
+});
+
+afterAll(async () => {
+  dev.kill("SIGTERM");
+  const [code] = (await once(dev, "close")) as [number];
+  rmSync(STATE, { recursive: true, force: true });
+  expect(code).toBe(0);
+});
+
+describe("dev stack", () => {
+  it("prints the webhook, token and key URLs and the client id, and keeps credentials in a private state file", () => {
+    expect(devOutput).toMatch(/webhook URL\s+http:\/\/127\.0\.0\.1:\d+\/webhooks\/chatgpt/);
+    expect(devOutput).toMatch(/token endpoint\s+http:\/\/127\.0\.0\.1:\d+\/token/);
+    expect(devOutput).toMatch(/key endpoint\s+http:\/\/127\.0\.0\.1:\d+\/v1\/webhook-keys/);
+    expect(devOutput).toContain("npm run replay -- fixtures/");
+    const state = JSON.parse(readFileSync(join(STATE, "dev.json"), "utf8")) as { clientId: string; clientSecret: string };
+    expect(devOutput).toContain(state.clientId);
+    expect(devOutput).not.toContain(state.clientSecret);
+    expect(statSync(join(STATE, "dev.json")).mode & 0o077).toBe(0);
+  });
+
+  it("replays every fixture through the client-credentials key flow: all processed", async () => {
+    const { code, rows } = await replay(["fixtures/"]);
+    expect(code).toBe(0);
+    expect(rows.map((row) => row.id).sort()).toEqual(loadFixtures().map((fixture) => fixture.id).sort());
+    expect(new Set(rows.map((row) => `${row.status} ${row.outcome}`))).toEqual(new Set(["200 processed"]));
+  });
+
+  it("--repeat 3 sends one signed delivery three times: processed once, then duplicates", async () => {
+    const { code, rows } = await replay([newEventFile("batch.expired"), "--repeat", "3"]);
+    expect(code).toBe(0);
+    expect(rows.map((row) => row.outcome)).toEqual(["processed", "duplicate", "duplicate"]);
+  });
+
+  it("--tamper gets 401 invalid_signature (exit 1 unless --expect 401)", async () => {
+    const failed = await replay(["fixtures/batch.completed.json", "--tamper"]);
+    expect(failed.code).toBe(1);
+    expect(failed.rows[0]).toMatchObject({ status: 401, outcome: "invalid_signature" });
+    expect((await replay(["fixtures/batch.completed.json", "--tamper", "--expect", "401"])).code).toBe(0);
+  });
+
+  it("--timestamp-offset -600 gets 401 timestamp_out_of_tolerance", async () => {
+    const { code, rows } = await replay(["fixtures/batch.completed.json", "--timestamp-offset", "-600", "--expect", "401"]);
+    expect(code).toBe(0);
+    expect(rows[0]).toMatchObject({ status: 401, outcome: "timestamp_out_of_tolerance" });
+  });
+
+  it("--type filters, and an unknown flag is named with exit 2", async () => {
+    const { rows } = await replay(["fixtures/", "--type", "eval.run.failed"]);
+    expect(rows.map((row) => row.type)).toEqual(["eval.run.failed"]);
+    const usage = await replay(["fixtures/", "--bogus"]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("--bogus");
+  });
+
+  it("after a key rotation, new deliveries (signed with the new key) are accepted", async () => {
+    const { rotateUrl } = (JSON.parse(readFileSync(join(STATE, "dev.json"), "utf8")) as { endpoints: { rotateUrl: string } }).endpoints;
+    const rotated = (await (await fetch(rotateUrl, { method: "POST" })).json()) as { valid_keys: string[] };
+    expect(rotated.valid_keys).toHaveLength(2);
+    const { code, rows } = await replay([newEventFile("batch.completed")]);
+    expect(code).toBe(0);
+    expect(rows[0]).toMatchObject({ status: 200, outcome: "processed" });
+  });
+});
