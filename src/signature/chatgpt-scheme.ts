@@ -40,7 +40,8 @@ function parse(headers: HeaderInput): ParsedSignature {
     signatures: parseChatgptSignatures(signatureText),
     prefix: `${timestampText}.`,
     signedId: undefined,
-    correlationId: getHeader(headers, EVENT_ID),
+    // Unsigned and sender-controlled: logged for correlation only, and bounded.
+    correlationId: getHeader(headers, EVENT_ID)?.slice(0, 255),
   };
 }
 
