@@ -6,6 +6,7 @@ import { startLocalProvider } from "../dev/local-provider.js";
 import { createLogger } from "../observability/logger.js";
 import { startService } from "../service/start-service.js";
 import { flagConfig, integerFlag, parseArgs, parseFlags } from "./parse-flags.js";
+import { installProcessGuards } from "./process-guards.js";
 import { runUntilSignal } from "./run-until-signal.js";
 import { shellQuote } from "./shell-quote.js";
 import { ExitCode, UsageError } from "./usage-error.js";
@@ -59,6 +60,7 @@ export async function devCommand(args: readonly string[]): Promise<number> {
     CLIENT_AUTH_METHOD: "client_secret_basic",
   });
   const logger = createLogger({ level: config.logLevel });
+  installProcessGuards(logger);
   const service = await startService(config, logger, {
     register: (receiver) => {
       if (values.handlers !== undefined) return;

@@ -4,6 +4,7 @@ import { loadServiceConfig } from "../config/env.js";
 import { createLogger } from "../observability/logger.js";
 import { startService } from "../service/start-service.js";
 import { flagConfig, parseArgs, parseFlags } from "./parse-flags.js";
+import { installProcessGuards } from "./process-guards.js";
 import { runUntilSignal } from "./run-until-signal.js";
 import { ExitCode, UsageError } from "./usage-error.js";
 
@@ -27,6 +28,7 @@ export async function serveCommand(args: readonly string[]): Promise<number> {
   loadDotEnv();
   const config = loadServiceConfig(process.env);
   const logger = createLogger({ level: config.logLevel });
+  installProcessGuards(logger);
   const service = await startService(config, logger);
   logger.info({ url: `${service.url}${config.path}`, scheme: config.scheme }, "receiver listening");
   return runUntilSignal(service, logger);

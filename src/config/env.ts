@@ -27,8 +27,8 @@ export interface ServiceConfig extends Readonly<Record<IntegerOption, number>> {
   readonly scheme: SchemeName;
   /** Static secrets (`WEBHOOK_SECRET`) or the remote key flow (`WEBHOOK_KEY_URL`): exactly one. */
   readonly keys: { readonly kind: "static"; readonly secrets: readonly string[] } | ({ readonly kind: "remote" } & RemoteKeyConfig);
-  /** `memory` for now; Redis arrives with the scale-out work. */
-  readonly replayStore: "memory";
+  /** `memory` (one instance) or a Redis URL (replay store and rate limits shared by instances). */
+  readonly replayStore: { readonly kind: "memory" } | { readonly kind: "redis"; readonly url: string; readonly keyPrefix: string };
   readonly handlersModule: string | undefined;
   readonly trustProxy: boolean | number | string | undefined;
   readonly logLevel: (typeof LOG_LEVELS)[number];
@@ -51,6 +51,24 @@ function trustProxy(env: Env): ServiceConfig["trustProxy"] {
   if (raw === "true" || raw === "false") return raw === "true";
   if (/^\d+$/.test(raw)) return Number(raw);
   return raw;
+}
+
+function replayStore(env: Env): ServiceConfig["replayStore"] {
+  const raw = text(env, "REPLAY_STORE") ?? "memory";
+  if (raw === "memory") return { kind: "memory" };
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== "redis:" && url.protocol !== "rediss:") || url.hostname === "") {
+    // The value may hold a password: name the variable, never echo it.
+    throw new ConfigError("REPLAY_STORE", 'must be "memory" or a redis:// (or rediss://) URL');
+  }
+  const keyPrefix = text(env, "REDIS_KEY_PREFIX") ?? "cwr:";
+  if (!/^[\w:.-]{1,64}$/.test(keyPrefix)) throw new ConfigError("REDIS_KEY_PREFIX", `must be 1 to 64 of [A-Za-z0-9_:.-] (got "${keyPrefix}")`);
+  return { kind: "redis", url: raw, keyPrefix };
 }
 
 function loadKeys(env: Env, scheme: SchemeName): ServiceConfig["keys"] {
@@ -77,8 +95,6 @@ export function loadServiceConfig(env: Env): ServiceConfig {
   const path = text(env, "WEBHOOK_PATH") ?? "/webhooks/chatgpt";
   if (!/^\/[\w\-./~]*$/.test(path)) throw new ConfigError("WEBHOOK_PATH", `must be a URL path starting with / (got "${path}")`);
   const keys = loadKeys(env, scheme);
-  const store = text(env, "REPLAY_STORE") ?? "memory";
-  if (store !== "memory") throw new ConfigError("REPLAY_STORE", `only "memory" is supported in this version (got "${store}")`);
   const integers = {} as Record<IntegerOption, number>;
   for (const option of Object.keys(INTEGER_VARIABLES) as IntegerOption[]) integers[option] = integer(env, option);
   return {
@@ -88,7 +104,7 @@ export function loadServiceConfig(env: Env): ServiceConfig {
     path,
     scheme,
     keys,
-    replayStore: "memory",
+    replayStore: replayStore(env),
     handlersModule: text(env, "HANDLERS"),
     trustProxy: trustProxy(env),
     logLevel: oneOf(env, "LOG_LEVEL", LOG_LEVELS, "info"),

@@ -1,6 +1,7 @@
 // Per-IP rate limits with express-rate-limit: all requests, and failed ones (400/401/413/415) counted apart.
 import type { Request, RequestHandler } from "express";
 import { ipKeyGenerator, MemoryStore, rateLimit, type IncrementResponse, type Options, type Store } from "express-rate-limit";
+import type { Logger } from "pino";
 import { DeliveryRejectedError, ErrorCode } from "../errors.js";
 import { toErrorResponse } from "./error-response.js";
 import { sendJson } from "./send-json.js";
@@ -21,29 +22,35 @@ export function clientKey(req: Request): string {
  * requests out of the count (unlike `skipSuccessfulRequests`).
  */
 class FailureCountStore implements Store {
-  readonly localKeys = true;
-  constructor(private readonly counts: MemoryStore) {}
+  readonly localKeys: boolean;
+  constructor(private readonly counts: Store) {
+    this.localKeys = counts.localKeys ?? false;
+  }
   init(options: Options): void {
-    this.counts.init(options);
+    void this.counts.init?.(options);
   }
   async increment(key: string): Promise<IncrementResponse> {
-    const info = await this.counts.get(key);
+    const info = await this.counts.get?.(key);
     // "+1": this request, were it to fail, is the one that would pass the limit.
     return { totalHits: (info?.totalHits ?? 0) + 1, resetTime: info?.resetTime };
   }
   decrement(): void {}
-  resetKey(key: string): Promise<void> {
+  resetKey(key: string): Promise<void> | void {
     return this.counts.resetKey(key);
   }
-  shutdown(): void {
-    this.counts.shutdown();
+  shutdown(): Promise<void> | void {
+    return this.counts.shutdown?.();
   }
 }
 
 /** Counts failed answers per client for the failure limiter. */
 export interface FailureCounter {
-  /** Counts the answer `status` for `req` when it is a failure status. */
-  record(req: Request, status: number): void;
+  /**
+   * Counts the answer `status` for `req` when it is a failure status. Await it before answering,
+   * so the client's next request already sees the count (a store error is swallowed: the count
+   * is best effort, the answer is not).
+   */
+  record(req: Request, status: number): Promise<void> | undefined;
 }
 
 /** The limiter middleware and the failure counter the webhook route reports to. */
@@ -66,21 +73,54 @@ function rejectWith429(): Options["handler"] {
   };
 }
 
+/** Which limiter a store is for (stores of different limiters must not share keys). */
+export type RateLimiterName = "requests" | "failures";
+
+/** Makes the store of one limiter; the default keeps counts in this process's memory. */
+export type RateLimitStoreFactory = (limiter: RateLimiterName) => Store;
+
+const memoryStores: RateLimitStoreFactory = () => new MemoryStore();
+
+/** Options of {@link createRateLimits}. */
+export interface RateLimitOptions {
+  /** Requests per minute per client; 0 disables. */
+  readonly perMinute: number;
+  /** Failed answers per minute per client before all its requests get 429; 0 disables. */
+  readonly failuresPerMinute: number;
+  /** Store per limiter. Defaults to memory (per instance). */
+  readonly makeStore?: RateLimitStoreFactory;
+  readonly logger?: Logger;
+}
+
 /**
  * Creates the limiters. `perMinute` limits every request; `failuresPerMinute` refuses every
  * request of a client once that many of its requests failed within the window. 0 disables one.
+ * With a shared store (Redis) the counts hold across instances; when that store fails, requests
+ * pass (the replay store then fails closed on its own).
  */
-export function createRateLimits(perMinute: number, failuresPerMinute: number): RateLimits {
+export function createRateLimits(options: RateLimitOptions): RateLimits {
+  const { perMinute, failuresPerMinute, makeStore = memoryStores, logger } = options;
   const middleware: RequestHandler[] = [];
   const stores: Store[] = [];
-  const common = { windowMs: WINDOW_MS, keyGenerator: clientKey, validate: false, handler: rejectWith429() } as const;
+  const common = {
+    windowMs: WINDOW_MS,
+    keyGenerator: clientKey,
+    validate: false,
+    passOnStoreError: true,
+    // A store outage is logged once by its connection; per request it is only debug noise.
+    logger: {
+      error: (error: unknown, message?: string) => logger?.debug({ err: error }, message ?? "rate limit store error"),
+      warn: (error: unknown, message?: string) => logger?.debug({ err: error }, message ?? "rate limit store warning"),
+    },
+    handler: rejectWith429(),
+  } as const;
   if (perMinute > 0) {
-    const store = new MemoryStore();
+    const store = makeStore("requests");
     stores.push(store);
     middleware.push(rateLimit({ ...common, limit: perMinute, standardHeaders: "draft-7", legacyHeaders: false, store }));
   }
-  const counts = new MemoryStore();
-  if (failuresPerMinute > 0) {
+  const counts = failuresPerMinute > 0 ? makeStore("failures") : undefined;
+  if (counts !== undefined) {
     const store = new FailureCountStore(counts);
     stores.push(store);
     middleware.push(
@@ -98,7 +138,11 @@ export function createRateLimits(perMinute: number, failuresPerMinute: number): 
     middleware,
     failures: {
       record(req, status) {
-        if (failuresPerMinute > 0 && FAILURE_STATUSES.has(status)) void counts.increment(clientKey(req));
+        if (counts === undefined || !FAILURE_STATUSES.has(status)) return undefined;
+        return Promise.resolve(counts.increment(clientKey(req))).then(
+          () => undefined,
+          () => undefined,
+        );
       },
     },
     close() {

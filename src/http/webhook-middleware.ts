@@ -33,17 +33,17 @@ const BODY_ERRORS: Readonly<Record<string, DeliveryRejectedError>> = {
 export function createWebhookMiddleware(options: WebhookMiddlewareOptions): Array<RequestHandler | ErrorRequestHandler> {
   const { pipeline, rateLimits, metrics, logger } = options;
 
-  const reject = (req: Request, res: Response, error: DeliveryRejectedError): void => {
+  const reject = async (req: Request, res: Response, error: DeliveryRejectedError): Promise<void> => {
     const answer = toErrorResponse(error);
-    rateLimits.failures.record(req, answer.status);
+    await rateLimits.failures.record(req, answer.status);
     metrics.countDelivery(answer.code);
     logger.warn({ outcome: answer.code, status: answer.status }, "delivery rejected");
     sendJson(res, answer.status, answer.body, answer.retryAfterSeconds);
   };
 
-  const requireJson: RequestHandler = (req, res, next) => {
+  const requireJson: RequestHandler = async (req, res, next) => {
     if (isJsonContentType(req.headers["content-type"])) return next();
-    reject(req, res, new DeliveryRejectedError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json"));
+    await reject(req, res, new DeliveryRejectedError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json"));
   };
 
   const readBody = express.raw({ type: () => true, limit: options.maxBodyBytes });
@@ -54,16 +54,17 @@ export function createWebhookMiddleware(options: WebhookMiddlewareOptions): Arra
       headers: req.headers,
       body: Buffer.isBuffer(body) ? body : Buffer.alloc(0),
     });
-    rateLimits.failures.record(req, result.status);
+    const counting = rateLimits.failures.record(req, result.status);
+    if (counting !== undefined) await counting;
     sendJson(res, result.status, result.body, result.retryAfterSeconds);
   };
 
-  const bodyErrors: ErrorRequestHandler = (error: unknown, req, res, next) => {
+  const bodyErrors: ErrorRequestHandler = async (error: unknown, req, res, next) => {
     const type = (error as { type?: unknown } | null)?.type;
     if (type === "request.aborted") return; // the sender is gone: nothing to answer
     const rejection = typeof type === "string" ? BODY_ERRORS[type] : undefined;
     if (rejection === undefined || res.headersSent) return next(error);
-    reject(req, res, rejection);
+    await reject(req, res, rejection);
   };
 
   return [...rateLimits.middleware, requireJson, readBody, receive, bodyErrors];

@@ -41,9 +41,34 @@ function unavailable(cause: unknown): DeliveryFailedError {
   });
 }
 
+/** First and longest wait between background attempts to mark an event done. */
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 2_000;
+
 /** Creates the guard. */
 export function createReplayGuard(options: ReplayGuardOptions): ReplayGuard {
   const { store, leaseMs, doneTtlMs, logger, metrics } = options;
+
+  const lostClaim = (key: string): void => {
+    metrics.replayCompleteFailures.inc();
+    logger.warn({ replay_key: key }, "claim was lost before the event was marked done; it is now at-least-once");
+  };
+
+  const retryComplete = (key: string, owner: string, deadline: number, wait = RETRY_FIRST_MS): void => {
+    setTimeout(() => {
+      Promise.resolve()
+        .then(() => store.complete(key, owner, doneTtlMs))
+        .then(
+          (done) => (done ? logger.info({ replay_key: key }, "handled event marked done after a store outage") : lostClaim(key)),
+          (error: unknown) => {
+            if (Date.now() + wait < deadline) return retryComplete(key, owner, deadline, Math.min(wait * 2, RETRY_MAX_MS));
+            metrics.replayCompleteFailures.inc();
+            logger.error({ err: error, replay_key: key }, "could not mark a handled event done before its lease ended; it is now at-least-once");
+          },
+        );
+    }, wait).unref();
+  };
+
   return {
     claim(key) {
       let answer: MaybePromise<ClaimResult>;
@@ -56,13 +81,12 @@ export function createReplayGuard(options: ReplayGuardOptions): ReplayGuard {
     },
     async complete(key, owner) {
       try {
-        if (!(await store.complete(key, owner, doneTtlMs))) {
-          metrics.replayCompleteFailures.inc();
-          logger.warn({ replay_key: key }, "claim was lost before the event was marked done");
-        }
+        if (!(await store.complete(key, owner, doneTtlMs))) lostClaim(key);
       } catch (error) {
-        metrics.replayCompleteFailures.inc();
-        logger.error({ err: error, replay_key: key }, "could not mark a handled event done; it is now at-least-once");
+        // The claim still holds the event (as "in progress") until its lease ends: keep trying
+        // to mark it done until then, so a store outage does not turn into a second run.
+        logger.warn({ err: error, replay_key: key }, "could not mark a handled event done yet; retrying in the background");
+        retryComplete(key, owner, Date.now() + leaseMs);
       }
     },
     async release(key, owner) {

@@ -76,7 +76,12 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     logger,
     metrics,
   });
-  const rateLimits = createRateLimits(config.rateLimitPerMinute, config.rateLimitFailuresPerMinute);
+  const rateLimits = createRateLimits({
+    perMinute: config.rateLimitPerMinute,
+    failuresPerMinute: config.rateLimitFailuresPerMinute,
+    makeStore: config.rateLimitStore,
+    logger,
+  });
   const middleware = createWebhookMiddleware({
     pipeline,
     maxBodyBytes: config.maxBodyBytes,

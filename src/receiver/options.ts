@@ -5,6 +5,7 @@ import { systemClock, type Clock } from "../clock.js";
 import { INTEGER_SETTINGS, integerSchema, type IntegerOption } from "../config/limits.js";
 import { splitSecrets, validateSecrets } from "../config/secrets.js";
 import { ConfigError } from "../errors.js";
+import type { RateLimitStoreFactory } from "../http/rate-limits.js";
 import type { KeySource } from "../keys/key-source.js";
 import { createStaticKeySource } from "../keys/static-key-source.js";
 import type { ReplayStore } from "../replay/replay-store.js";
@@ -33,6 +34,8 @@ export interface ReceiverOptions {
   readonly rateLimitPerMinute?: number;
   /** Failed (400/401/413/415) requests per minute per client IP before all get 429; 0 disables. Defaults to 30. */
   readonly rateLimitFailuresPerMinute?: number;
+  /** Store per rate limiter (e.g. Redis, to share limits across instances). Defaults to memory. */
+  readonly rateLimitStore?: RateLimitStoreFactory;
   /** pino logger. Defaults to a silent one. */
   readonly logger?: Logger;
   /** prom-client registry for the receiver's metrics. Defaults to a new one. */
@@ -46,6 +49,7 @@ export interface ReceiverConfig extends Readonly<Record<IntegerOption, number>> 
   readonly scheme: SchemeName;
   readonly keySource: KeySource;
   readonly replayStore: ReplayStore | undefined;
+  readonly rateLimitStore: RateLimitStoreFactory | undefined;
   readonly logger: Logger | undefined;
   readonly registry: Registry | undefined;
   readonly clock: Clock;
@@ -71,6 +75,7 @@ export function resolveOptions(options: ReceiverOptions): ReceiverConfig {
     scheme,
     keySource: resolveKeySource(options, scheme),
     replayStore: options.replayStore,
+    rateLimitStore: options.rateLimitStore,
     logger: options.logger,
     registry: options.registry,
     clock: options.clock ?? systemClock,

@@ -9,6 +9,7 @@ import { createApp } from "../http/create-app.js";
 import { createReceiver, type Receiver } from "../receiver/create-receiver.js";
 import type { ReceiverOptions } from "../receiver/options.js";
 import { createServiceKeySource } from "./create-key-source.js";
+import { createSharedStores } from "./create-shared-stores.js";
 import { loadHandlers } from "./load-handlers.js";
 
 /** A running service. */
@@ -42,8 +43,11 @@ export async function startService(
     config.keys.kind === "remote" && receiverOverrides.keySource === undefined && receiverOverrides.secret === undefined
       ? createServiceKeySource(config.keys, { logger, registry, clock: receiverOverrides.clock })
       : undefined;
+  const stores = await createSharedStores(config, logger);
   const receiver = createReceiver({
     scheme: config.scheme,
+    replayStore: stores.replayStore,
+    rateLimitStore: stores.rateLimitStore,
     ...(remote !== undefined ? { keySource: remote } : config.keys.kind === "static" ? { secret: config.keys.secrets } : {}),
     registry,
     toleranceSeconds: config.toleranceSeconds,
@@ -88,6 +92,7 @@ export async function startService(
       server.closeAllConnections();
       await closed;
       await receiver.close();
+      await stores.close();
     })();
     return stopping;
   };

@@ -34,7 +34,7 @@ describe("loadServiceConfig defaults", () => {
       toleranceSeconds: 300,
       maxBodyBytes: 1_048_576,
       handlerTimeoutMs: 10_000,
-      replayStore: "memory",
+      replayStore: { kind: "memory" },
       replayMaxEntries: 100_000,
       rateLimitPerMinute: 600,
       rateLimitFailuresPerMinute: 30,
@@ -85,7 +85,7 @@ describe("loadServiceConfig values", () => {
       toleranceSeconds: 60,
       maxBodyBytes: 2048,
       handlerTimeoutMs: 2500,
-      replayStore: "memory",
+      replayStore: { kind: "memory" },
       replayMaxEntries: 10,
       rateLimitPerMinute: 0,
       rateLimitFailuresPerMinute: 5,
@@ -144,8 +144,9 @@ describe("loadServiceConfig errors", () => {
     ["PORT", "80.5"],
     ["WEBHOOK_SCHEME", "other"],
     ["WEBHOOK_SCHEME", "Standard"],
-    ["REPLAY_STORE", "redis://localhost:6379"],
     ["REPLAY_STORE", "postgres"],
+    ["REPLAY_STORE", "http://localhost:6379"],
+    ["REPLAY_STORE", "redis://"],
     ["LOG_LEVEL", "bogus"],
     ["LOG_LEVEL", "INFO"],
     ["WEBHOOK_PATH", "webhooks"],
@@ -154,6 +155,15 @@ describe("loadServiceConfig errors", () => {
     const error = configError({ WEBHOOK_SECRET: SECRET, [variable]: value });
     expect(error).toEqual(expect.objectContaining({ variable, code: "invalid_config" }));
     expect(error.message).not.toContain(SECRET);
+  });
+
+  it("reads a Redis REPLAY_STORE with its key prefix, and never echoes a Redis password", () => {
+    const config = loadServiceConfig({ WEBHOOK_SECRET: SECRET, REPLAY_STORE: "redis://:pw@127.0.0.1:6379/2", REDIS_KEY_PREFIX: "app1:" });
+    expect(config.replayStore).toEqual({ kind: "redis", url: "redis://:pw@127.0.0.1:6379/2", keyPrefix: "app1:" });
+    expect(loadServiceConfig({ WEBHOOK_SECRET: SECRET, REPLAY_STORE: "rediss://h:6380" }).replayStore).toMatchObject({ keyPrefix: "cwr:" });
+    expect(configError({ WEBHOOK_SECRET: SECRET, REPLAY_STORE: "redis://h", REDIS_KEY_PREFIX: "has space" }).variable).toBe("REDIS_KEY_PREFIX");
+    const error = configError({ WEBHOOK_SECRET: SECRET, REPLAY_STORE: "postgres://user:hunter2@db" });
+    expect(error.message).not.toContain("hunter2");
   });
 
   it("refuses WEBHOOK_SECRET together with WEBHOOK_KEY_URL", () => {

@@ -1,0 +1,73 @@
+// The replay store's Lua scripts: an atomic claim and owner-checked extend / complete / release, run by EVALSHA.
+import { createHash } from "node:crypto";
+import type { RedisClient } from "./redis-connection.js";
+
+/** A Lua script with its SHA1, as EVALSHA wants it. */
+export interface RedisScript {
+  readonly name: string;
+  readonly source: string;
+  readonly sha: string;
+}
+
+function script(name: string, source: string): RedisScript {
+  return { name, source, sha: createHash("sha1").update(source).digest("hex") };
+}
+
+/**
+ * Value of a done entry. Owner tokens are UUIDs, so it never equals one; the store also refuses
+ * it as an owner argument.
+ */
+export const DONE_MARKER = "done";
+
+/**
+ * KEYS[1] = entry, ARGV = owner, lease ms. Claims with `SET NX PX`; when the key exists, returns
+ * its value (the done marker or another owner) from the same atomic step, nil when claimed.
+ * (A script rather than `SET ... NX GET` so Redis before 7.0 works too.)
+ */
+export const CLAIM = script(
+  "claim",
+  `if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end
+return redis.call('GET', KEYS[1])`,
+);
+
+/** KEYS[1] = entry, ARGV = owner, lease ms. Resets the lease only while `owner` holds the claim. */
+export const EXTEND = script(
+  "extend",
+  `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`,
+);
+
+/** KEYS[1] = entry, ARGV = owner, done marker, ttl ms. Turns the claim into a done entry, owner only. */
+export const COMPLETE = script(
+  "complete",
+  `if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+  return 1
+end
+return 0`,
+);
+
+/** KEYS[1] = entry, ARGV = owner. Deletes the claim, owner only. */
+export const RELEASE = script(
+  "release",
+  `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`,
+);
+
+function isNoScript(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith("NOSCRIPT");
+}
+
+/**
+ * Runs `script` by EVALSHA, falling back to EVAL (which also loads it) when Redis does not know
+ * it yet: after a restart, a failover or `SCRIPT FLUSH`. Unbounded: callers add the timeout.
+ */
+export async function evalScript(client: RedisClient, s: RedisScript, key: string, args: readonly string[]): Promise<unknown> {
+  const options = { keys: [key], arguments: [...args] };
+  try {
+    return await client.evalSha(s.sha, options);
+  } catch (error) {
+    if (!isNoScript(error)) throw error;
+    return client.eval(s.source, options);
+  }
+}

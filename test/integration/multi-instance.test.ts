@@ -1,0 +1,127 @@
+// Two service processes on one Redis: exactly-once across instances, shared rate limits, and a Redis
+// outage mid-batch that loses and doubles nothing once the senders' retries complete.
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { deleteKeys, freePort, killAll, LOCAL_REDIS_URL, redisServer } from "../replay/redis-test-support.js";
+import { uniqueEvent } from "../support/fixtures.js";
+import { chatgptHeaders } from "../support/independent-signers.js";
+import { TEST_SECRET } from "../support/service.js";
+import { startServiceProcess, type ServiceProcess } from "../support/service-process.js";
+
+const dir = mkdtempSync(join(tmpdir(), "cwr-multi-"));
+const prefixes: string[] = [];
+let running: ServiceProcess[] = [];
+
+afterEach(async () => {
+  await Promise.all(running.map((service) => service.stop()));
+  running = [];
+});
+afterAll(async () => {
+  killAll();
+  await Promise.all(prefixes.map((prefix) => deleteKeys(LOCAL_REDIS_URL, prefix)));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function startPair(redisUrl: string, env: Record<string, string> = {}): Promise<{ a: ServiceProcess; b: ServiceProcess; log: string }> {
+  const prefix = `cwr-test:${randomUUID()}:`;
+  prefixes.push(prefix);
+  const log = join(dir, `${randomUUID()}.log`);
+  writeFileSync(log, "");
+  const common = {
+    WEBHOOK_SECRET: TEST_SECRET,
+    REPLAY_STORE: redisUrl,
+    REDIS_KEY_PREFIX: prefix,
+    HANDLERS: "test/support/recording-handlers.ts",
+    HANDLED_LOG: log,
+    RATE_LIMIT_PER_MINUTE: "100000",
+    RATE_LIMIT_FAILURES_PER_MINUTE: "100000",
+    ...env,
+  };
+  const [a, b] = await Promise.all([startServiceProcess(common), startServiceProcess(common)]);
+  running.push(a, b);
+  return { a, b, log };
+}
+
+const handledCounts = (log: string): Map<string, number> => {
+  const counts = new Map<string, number>();
+  for (const id of readFileSync(log, "utf8").split("\n").filter(Boolean)) counts.set(id, (counts.get(id) ?? 0) + 1);
+  return counts;
+};
+
+const post = (url: string, body: Buffer, headers: Record<string, string>): Promise<number> =>
+  fetch(url, { method: "POST", body, headers: { "content-type": "application/json", ...headers } }).then(
+    async (response) => (await response.arrayBuffer(), response.status),
+    () => 0,
+  );
+
+describe("several instances on one Redis", () => {
+  it("handles each event exactly once when every delivery goes to both instances at once, and again later", async () => {
+    const { a, b, log } = await startPair(LOCAL_REDIS_URL);
+    const events = Array.from({ length: 40 }, () => uniqueEvent());
+    const signed = events.map((body) => ({ body, headers: chatgptHeaders(body, TEST_SECRET), id: (JSON.parse(body.toString()) as { id: string }).id }));
+    const first = await Promise.all(signed.flatMap(({ body, headers }) => [post(a.webhookUrl, body, headers), post(b.webhookUrl, body, headers)]));
+    for (const status of first) expect([200, 409]).toContain(status);
+    const again = await Promise.all(signed.flatMap(({ body, headers }) => [post(a.webhookUrl, body, headers), post(b.webhookUrl, body, headers)]));
+    expect(new Set(again)).toEqual(new Set([200]));
+    const counts = handledCounts(log);
+    for (const { id } of signed) expect(counts.get(id), id).toBe(1);
+    expect(counts.size).toBe(signed.length);
+  });
+
+  it("shares the failure rate limit: failures at one instance make the other answer 429", async () => {
+    const { a, b } = await startPair(LOCAL_REDIS_URL, { RATE_LIMIT_FAILURES_PER_MINUTE: "4" });
+    const forged = uniqueEvent();
+    const headers = chatgptHeaders(forged, "forged-secret-0123456789abcdef");
+    expect(await post(a.webhookUrl, forged, headers)).toBe(401);
+    expect(await post(b.webhookUrl, forged, headers)).toBe(401);
+    expect(await post(a.webhookUrl, forged, headers)).toBe(401);
+    expect(await post(b.webhookUrl, forged, headers)).toBe(401);
+    const valid = uniqueEvent();
+    expect(await post(a.webhookUrl, valid, chatgptHeaders(valid, TEST_SECRET))).toBe(429);
+  });
+
+  it("with Redis killed mid-batch answers only 2xx or 503; after restart the senders' retries complete the batch once", async () => {
+    const redis = redisServer(await freePort(), mkdtempSync(join(dir, "aof-")));
+    await redis.start();
+    const { a, b, log } = await startPair(redis.url);
+    const statuses = new Map<number, number>();
+    const events = Array.from({ length: 60 }, () => uniqueEvent());
+    let sent = 0;
+    let outage: Promise<void> | undefined;
+
+    // A sender posts each delivery to both instances and retries any non-2xx until 2xx (bounded).
+    const deliver = async (body: Buffer, url: string): Promise<boolean> => {
+      const headers = chatgptHeaders(body, TEST_SECRET);
+      for (let attempt = 0; attempt < 150; attempt++) {
+        const status = await post(url, body, headers);
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        if (status === 200) return true;
+        expect([409, 503]).toContain(status);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return false;
+    };
+    const results = await Promise.all(
+      events.map(async (body, index) => {
+        if (index > 0) await new Promise((resolve) => setTimeout(resolve, index * 10));
+        if (++sent === 20) {
+          outage = (async () => {
+            await redis.kill();
+            await new Promise((resolve) => setTimeout(resolve, 700));
+            await redis.start();
+          })();
+        }
+        const [toA, toB] = await Promise.all([deliver(body, a.webhookUrl), deliver(body, b.webhookUrl)]);
+        return toA && toB;
+      }),
+    );
+    await outage;
+    expect(results.every(Boolean)).toBe(true);
+    expect(statuses.get(503) ?? 0).toBeGreaterThan(0); // the outage was seen
+    const counts = handledCounts(log);
+    for (const body of events) expect(counts.get((JSON.parse(body.toString()) as { id: string }).id)).toBe(1);
+  });
+});

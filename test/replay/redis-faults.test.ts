@@ -1,0 +1,106 @@
+// The Redis store when Redis dies, returns or stalls: fails fast and closed, recovers by itself, gives back lost claims.
+import { randomUUID } from "node:crypto";
+import { createClient } from "redis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RedisErrorCode } from "../../src/replay/redis-command.js";
+import { createRedisReplayStore, type RedisReplayStore } from "../../src/replay/redis-replay-store.js";
+import { eventually, freePort, killAll, redisServer, type RedisServerProcess } from "./redis-test-support.js";
+
+const COMMAND_TIMEOUT_MS = 100;
+const LEASE_MS = 30_000;
+
+describe("redis replay store faults", () => {
+  let server: RedisServerProcess;
+  let store: RedisReplayStore;
+
+  beforeAll(async () => {
+    server = redisServer(await freePort());
+    await server.start();
+    store = createRedisReplayStore({
+      url: server.url,
+      keyPrefix: "faults:",
+      commandTimeoutMs: COMMAND_TIMEOUT_MS,
+      maxReconnectDelayMs: 200,
+    });
+    expect(await store.connection.waitUntilReady(2_000)).toBe(true);
+  });
+
+  afterAll(async () => {
+    killAll();
+    await store?.close();
+  });
+
+  async function timed<T>(operation: () => Promise<T>): Promise<{ error: unknown; ms: number }> {
+    const start = performance.now();
+    try {
+      await operation();
+      return { error: undefined, ms: performance.now() - start };
+    } catch (error) {
+      return { error, ms: performance.now() - start };
+    }
+  }
+
+  it("fails fast while Redis is down, then recovers by itself when it returns", async () => {
+    expect(await store.claim(randomUUID(), LEASE_MS)).toEqual(expect.objectContaining({ status: "claimed" }));
+
+    await server.kill();
+    const during = await timed(() => store.claim(randomUUID(), LEASE_MS));
+    expect(during.error).toMatchObject({ code: expect.stringMatching(/^redis_/) as unknown });
+    expect(during.ms).toBeLessThan(COMMAND_TIMEOUT_MS + 50);
+    expect(await store.readiness()).toEqual(expect.objectContaining({ ready: false }));
+    // Offline now, not merely slow: the client noticed the closed socket and sends nothing.
+    const offline = await timed(() => store.claim(randomUUID(), LEASE_MS));
+    expect(offline.error).toMatchObject({ code: RedisErrorCode.OFFLINE });
+    expect(offline.ms).toBeLessThan(50);
+
+    await server.start();
+    const recovered = await eventually(async () => (await store.readiness()).ready, 3_000);
+    expect(recovered).toBe(true);
+    const key = randomUUID();
+    expect(await store.claim(key, LEASE_MS)).toEqual(expect.objectContaining({ status: "claimed" }));
+    expect(await store.claim(key, LEASE_MS)).toEqual({ status: "in_progress" });
+  });
+
+  it("times out on a stalled Redis, then releases the claim it may have made once Redis answers", async () => {
+    const admin = createClient({ url: server.url });
+    await admin.connect();
+    try {
+      const key = randomUUID();
+      await admin.sendCommand(["CLIENT", "PAUSE", "400", "ALL"]);
+      const stalled = await timed(() => store.claim(key, LEASE_MS));
+      expect(stalled.error).toMatchObject({ code: RedisErrorCode.TIMEOUT });
+      expect(stalled.ms).toBeGreaterThanOrEqual(COMMAND_TIMEOUT_MS - 5);
+      expect(stalled.ms).toBeLessThan(COMMAND_TIMEOUT_MS + 50);
+      expect(await store.readiness()).toEqual(expect.objectContaining({ ready: false }));
+
+      // Once the pause ends Redis applies the late claim; the store gives it back, owner-checked.
+      const claimedAgain = await eventually(async () => {
+        try {
+          return (await store.claim(key, LEASE_MS)).status === "claimed";
+        } catch {
+          return false;
+        }
+      }, 2_000);
+      expect(claimedAgain).toBe(true);
+      expect(await store.claim(key, LEASE_MS)).toEqual({ status: "in_progress" });
+    } finally {
+      admin.destroy();
+    }
+  });
+
+  it("recovers after a restart that lost the loaded scripts (EVALSHA falls back to EVAL)", async () => {
+    const admin = createClient({ url: server.url });
+    await admin.connect();
+    try {
+      await admin.sendCommand(["SCRIPT", "FLUSH"]);
+      const key = randomUUID();
+      const result = await store.claim(key, LEASE_MS);
+      if (result.status !== "claimed") throw new Error(`expected a claim, got ${result.status}`);
+      await admin.sendCommand(["SCRIPT", "FLUSH"]);
+      expect(await store.complete(key, result.owner, 60_000)).toBe(true);
+      expect(await store.claim(key, LEASE_MS)).toEqual({ status: "duplicate" });
+    } finally {
+      admin.destroy();
+    }
+  });
+});
