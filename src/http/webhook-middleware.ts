@@ -46,7 +46,9 @@ export function createWebhookMiddleware(options: WebhookMiddlewareOptions): Arra
     await reject(req, res, new DeliveryRejectedError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json"));
   };
 
-  const readBody = express.raw({ type: () => true, limit: options.maxBodyBytes });
+  // inflate: false: the signature covers the bytes received, so a Content-Encoding other than
+  // identity is refused (415) rather than decompressed before verification.
+  const readBody = express.raw({ type: () => true, limit: options.maxBodyBytes, inflate: false });
 
   const receive: RequestHandler = async (req, res) => {
     const body: unknown = req.body;

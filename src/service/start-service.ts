@@ -1,6 +1,6 @@
 // Running the service: receiver + app on a port, with server timeouts and graceful shutdown.
 import { once } from "node:events";
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { Registry } from "prom-client";
@@ -22,14 +22,35 @@ export interface RunningService {
   shutdown(): Promise<void>;
 }
 
+/** How long a client may take, in ms: slow or idle clients cannot hold the server. */
+export interface ServerTimeouts {
+  /** Until the request headers are complete. */
+  readonly headersTimeout: number;
+  /** Until the whole request (headers and body) is received: bounds a trickled body. */
+  readonly requestTimeout: number;
+  /** An idle keep-alive connection is closed after this. */
+  readonly keepAliveTimeout: number;
+  /** How often Node checks the two timeouts above (its default, 30 s, lets them overrun). */
+  readonly connectionsCheckingInterval: number;
+}
+
+/** The service's defaults. */
+export const DEFAULT_SERVER_TIMEOUTS: ServerTimeouts = {
+  headersTimeout: 10_000,
+  requestTimeout: 30_000,
+  keepAliveTimeout: 5_000,
+  connectionsCheckingInterval: 1_000,
+};
+
 /** Extra wiring for tests and the dev command. */
 export interface ServiceOverrides extends Partial<ReceiverOptions> {
   /** Registers handlers in-process (the dev command, tests), besides `HANDLERS`. */
   readonly register?: (receiver: Receiver) => void | Promise<void>;
+  /** Server timeouts; defaults to {@link DEFAULT_SERVER_TIMEOUTS}. */
+  readonly serverTimeouts?: Partial<ServerTimeouts>;
+  /** Most simultaneous connections (more are refused). Defaults to no limit: cap at the proxy. */
+  readonly maxConnections?: number;
 }
-
-/** Slow or idle clients cannot hold the server: limits on header, request and keep-alive time. */
-const SERVER_TIMEOUTS = { headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 } as const;
 
 /** Starts the service and resolves once it listens. */
 export async function startService(
@@ -37,7 +58,7 @@ export async function startService(
   logger: Logger,
   overrides: ServiceOverrides = {},
 ): Promise<RunningService> {
-  const { register, ...receiverOverrides } = overrides;
+  const { register, serverTimeouts, maxConnections, ...receiverOverrides } = overrides;
   const registry = receiverOverrides.registry ?? new Registry();
   const remote =
     config.keys.kind === "remote" && receiverOverrides.keySource === undefined && receiverOverrides.secret === undefined
@@ -70,8 +91,9 @@ export async function startService(
     trustProxy: config.trustProxy,
     isShuttingDown: () => shuttingDown,
   });
-  const server = app.listen(config.port, config.host);
-  Object.assign(server, SERVER_TIMEOUTS);
+  const server = createServer({ ...DEFAULT_SERVER_TIMEOUTS, ...serverTimeouts }, app);
+  if (maxConnections !== undefined) server.maxConnections = maxConnections;
+  server.listen(config.port, config.host);
   await once(server, "listening");
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;

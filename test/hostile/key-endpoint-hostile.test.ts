@@ -1,0 +1,134 @@
+// A hostile or broken key endpoint, through the service: each bad answer is a coded, logged rejection and the last good keys keep verifying.
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BASIC_SECRET, clientRegistrations, generateJwtKeys } from "../oauth/fixtures.js";
+import { KEY_RESOURCE, startAuthServer, type AuthServer } from "../support/auth-server.js";
+import { uniqueEvent } from "../support/fixtures.js";
+import { chatgptHeaders } from "../support/independent-signers.js";
+import { startKeyEndpoint, type KeyEndpoint, type KeyEndpointReply } from "../support/key-endpoint.js";
+import { startTestService, type TestService } from "../support/service.js";
+
+const GOOD_KEY = `good_${randomBytes(24).toString("hex")}`;
+const ATTACKER_KEY = `attacker_${randomBytes(24).toString("hex")}`;
+
+let as: AuthServer;
+let endpoint: KeyEndpoint;
+const clock = { value: Date.now(), now: () => clock.value };
+const nowSeconds = (): number => Math.floor(clock.value / 1000);
+const handledIds: string[] = [];
+
+beforeAll(async () => {
+  as = await startAuthServer({ clients: clientRegistrations(generateJwtKeys()) });
+  endpoint = await startKeyEndpoint({ issuer: as.issuer, jwks: as.jwks, audience: KEY_RESOURCE });
+});
+afterAll(() => Promise.all([as.close(), endpoint.close()]));
+
+function start(): Promise<TestService> {
+  clock.value = Date.now();
+  return startTestService(
+    {
+      WEBHOOK_SECRET: undefined,
+      WEBHOOK_KEY_URL: endpoint.url,
+      TOKEN_ENDPOINT: as.tokenEndpoint,
+      TOKEN_AUDIENCE: KEY_RESOURCE,
+      CLIENT_ID: "basic-client",
+      CLIENT_SECRET: BASIC_SECRET,
+      WEBHOOK_KEY_CACHE_SECONDS: "86400",
+      WEBHOOK_KEY_REFRESH_MIN_SECONDS: "10",
+    },
+    { clock, register: (receiver) => receiver.on("*", (event) => void handledIds.push(event.id)) },
+  );
+}
+
+async function deliver(service: TestService, secret: string): Promise<{ status: number; error: unknown; id: string }> {
+  const body = uniqueEvent();
+  const response = await service.post(body, chatgptHeaders(body, secret, nowSeconds()));
+  const answer = (await response.json()) as { error?: unknown };
+  return { status: response.status, error: answer.error, id: (JSON.parse(body.toString()) as { id: string }).id };
+}
+
+const html = "<!doctype html><html><head><title>Login</title></head><body><form>Sign in</form></body></html>";
+const expired = new Date(Date.now() - 3_600_000).toISOString();
+const HOSTILE: Array<[string, KeyEndpointReply, string]> = [
+  ["an HTML page", { body: html }, "invalid_key_response"],
+  ["an HTML error page with status 500", { status: 500, body: html }, "key_endpoint_http_error"],
+  ["a 200 with an empty body", { body: "" }, "invalid_key_response"],
+  ["a 100 KB secret", { body: { secret: "x".repeat(100_000) } }, "invalid_key_response"],
+  ["a 1 MB key list", { body: { keys: Array.from({ length: 20_000 }, (_, i) => ({ id: `k${i}`, secret: "s".repeat(40) })) } }, "invalid_key_response"],
+  ["100k nested arrays", { body: "[".repeat(100_000) + "]".repeat(100_000) }, "invalid_key_response"],
+  ["a JSON array", { body: [{ secret: ATTACKER_KEY }] }, "invalid_key_response"],
+  ["a JSON string", { body: JSON.stringify(ATTACKER_KEY) }, "invalid_key_response"],
+  ["null", { body: "null" }, "invalid_key_response"],
+  ["the wrong field name", { body: { key: ATTACKER_KEY } }, "invalid_key_response"],
+  ["keys as an object", { body: { keys: { id: "a", secret: ATTACKER_KEY } } }, "invalid_key_response"],
+  ["empty keys", { body: { keys: [] } }, "invalid_key_response"],
+  ["an empty secret", { body: { secret: "" } }, "invalid_key_response"],
+  ["a numeric secret", { body: { secret: 12_345_678_901_234 } }, "invalid_key_response"],
+  ["a boolean secret", { body: { secret: true } }, "invalid_key_response"],
+  ["an object secret", { body: { keys: [{ id: "a", secret: { $gt: "" } }] } }, "invalid_key_response"],
+  ["a null secret", { body: { keys: [{ id: "a", secret: null }] } }, "invalid_key_response"],
+  ["an array secret", { body: { keys: [{ id: "a", secret: [ATTACKER_KEY] }] } }, "invalid_key_response"],
+  ["a secret inherited through __proto__", { body: `{"__proto__":{"secret":"${ATTACKER_KEY}"}}` }, "invalid_key_response"],
+  ["keys inherited through __proto__", { body: `{"__proto__":{"keys":[{"secret":"${ATTACKER_KEY}"}]}}` }, "invalid_key_response"],
+  ["a secret under constructor.prototype", { body: { constructor: { prototype: { secret: ATTACKER_KEY } } } }, "invalid_key_response"],
+  ["only expired keys", { body: { keys: [{ id: "old", secret: ATTACKER_KEY, expires_at: expired }] } }, "no_valid_keys"],
+];
+
+describe("hostile key endpoint responses, through the service", () => {
+  it("rejects each with a coded, logged error, keeps verifying with the last good key, and never trusts the hostile body", async () => {
+    endpoint.reply({ body: { keys: [{ id: "good", secret: GOOD_KEY }] } });
+    const service = await start();
+    try {
+      expect((await deliver(service, GOOD_KEY)).status).toBe(200);
+      const outcomes: Array<{ name: string; fetched: number; forced: number; good: number; attacker: number; logged: unknown[] }> = [];
+      for (const [name, reply] of HOSTILE) {
+        endpoint.reply(reply);
+        clock.value += 11_000; // past WEBHOOK_KEY_REFRESH_MIN_SECONDS: the next mismatch forces a key fetch
+        const logsBefore = service.logs.length;
+        const requestsBefore = endpoint.requests();
+        const forced = await deliver(service, ATTACKER_KEY); // a mismatch: forces one refresh, which gets the hostile body
+        const fetched = endpoint.requests() - requestsBefore;
+        const good = await deliver(service, GOOD_KEY);
+        const attacker = await deliver(service, ATTACKER_KEY);
+        const logged = service.logs.slice(logsBefore).filter((line) => line.msg === "verification key load failed").map((line) => line.code);
+        outcomes.push({ name, fetched, forced: forced.status, good: good.status, attacker: attacker.status, logged });
+      }
+      expect(outcomes).toEqual(HOSTILE.map(([name, , code]) => ({ name, fetched: 1, forced: 401, good: 200, attacker: 401, logged: [code] })));
+
+      const metrics = await (await fetch(`${service.url}/metrics`)).text();
+      expect(metrics).toMatch(/webhook_key_fetches_total\{outcome="invalid_response"\} [1-9]/);
+      expect(metrics).toMatch(/webhook_key_fetches_total\{outcome="no_valid_keys"\} 1/);
+      expect(await (await fetch(`${service.url}/readyz`)).json()).toMatchObject({ status: "ready" });
+      expect(service.rawLogs()).not.toContain(GOOD_KEY);
+      expect(service.rawLogs()).not.toContain(ATTACKER_KEY);
+
+      // And the provider recovering with a rotated key is picked up as usual.
+      const ROTATED = `rotated_${randomBytes(24).toString("hex")}`;
+      endpoint.reply({ body: { keys: [{ id: "rotated", secret: ROTATED }] } });
+      clock.value += 11_000;
+      expect((await deliver(service, ROTATED)).status).toBe(200);
+    } finally {
+      await service.shutdown();
+    }
+  });
+
+  it("on a cold start against a hostile endpoint: 503 verification_key_unavailable, /readyz says why, no handler runs", async () => {
+    endpoint.reply({ body: html });
+    const service = await start();
+    try {
+      const before = handledIds.length;
+      const first = await deliver(service, GOOD_KEY);
+      expect({ status: first.status, error: first.error }).toEqual({ status: 503, error: "verification_key_unavailable" });
+      const forged = await deliver(service, ATTACKER_KEY);
+      expect(forged.status).toBe(503);
+      expect(handledIds.length).toBe(before);
+      const ready = await fetch(`${service.url}/readyz`);
+      expect(ready.status).toBe(503);
+      const body = (await ready.json()) as { checks: { keys: { ready: boolean; reason: string } } };
+      expect(body.checks.keys.reason).toContain("invalid_key_response");
+      expect(service.logs.some((line) => line.msg === "verification key load failed" && line.code === "invalid_key_response")).toBe(true);
+    } finally {
+      await service.shutdown();
+    }
+  });
+});
