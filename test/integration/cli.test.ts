@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURES_DIR, loadFixtures } from "../support/fixtures.js";
+import { chatgptHeaders } from "../support/independent-signers.js";
 import { startTestService, TEST_SECRET, type TestService } from "../support/service.js";
 
 const run = promisify(execFile);
@@ -69,19 +70,43 @@ describe("chatgpt-webhooks serve", () => {
     expect(result.stderr).not.toContain("tiny-secret");
   });
 
-  it("drains on SIGTERM and exits 0", async () => {
+  it("on SIGTERM stops accepting, finishes the delivery in flight (200), and exits 0", async () => {
     const port = await freePort();
     const child = spawn(process.execPath, [...CLI, "serve"], {
       cwd: ROOT,
-      env: { ...process.env, WEBHOOK_SECRET: TEST_SECRET, HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "info" },
+      env: {
+        ...process.env,
+        WEBHOOK_SECRET: TEST_SECRET,
+        HOST: "127.0.0.1",
+        PORT: String(port),
+        LOG_LEVEL: "info",
+        HANDLERS: "test/support/slow-handlers.ts",
+        SLOW_HANDLER_MS: "800",
+      },
     });
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-    while (!out.includes("receiver listening")) await once(child.stdout, "data");
-    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    const waitFor = async (text: string): Promise<void> => {
+      while (!out.includes(text)) await once(child.stdout, "data");
+    };
+    await waitFor("receiver listening");
+    const body = loadFixtures()[0]!.body;
+    const inFlight = fetch(`http://127.0.0.1:${port}/webhooks/chatgpt`, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/json", ...chatgptHeaders(body, TEST_SECRET) },
+    });
+    await waitFor("slow handler started");
+    const signalled = Date.now();
     child.kill("SIGTERM");
+    await waitFor("shutting down");
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow(); // no longer accepting
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: "processed" });
     const [code] = (await once(child, "close")) as [number];
     expect(code).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(5_000);
     expect(out).toContain('"msg":"stopped"');
   });
 });

@@ -91,6 +91,7 @@ describe("several instances on one Redis", () => {
     const events = Array.from({ length: 60 }, () => uniqueEvent());
     let sent = 0;
     let outage: Promise<void> | undefined;
+    let readyDuringOutage = 0;
 
     // A sender posts each delivery to both instances and retries any non-2xx until 2xx (bounded).
     const deliver = async (body: Buffer, url: string): Promise<boolean> => {
@@ -110,6 +111,7 @@ describe("several instances on one Redis", () => {
         if (++sent === 20) {
           outage = (async () => {
             await redis.kill();
+            readyDuringOutage = (await fetch(`${a.url}/readyz`)).status;
             await new Promise((resolve) => setTimeout(resolve, 700));
             await redis.start();
           })();
@@ -121,6 +123,8 @@ describe("several instances on one Redis", () => {
     await outage;
     expect(results.every(Boolean)).toBe(true);
     expect(statuses.get(503) ?? 0).toBeGreaterThan(0); // the outage was seen
+    expect(readyDuringOutage).toBe(503);
+    expect((await fetch(`${b.url}/readyz`)).status).toBe(200); // and recovered without a restart
     const counts = handledCounts(log);
     for (const body of events) expect(counts.get((JSON.parse(body.toString()) as { id: string }).id)).toBe(1);
   });

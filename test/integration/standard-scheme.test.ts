@@ -1,5 +1,6 @@
 // The standard scheme end to end, and interop both ways with the standardwebhooks package.
 import { randomBytes } from "node:crypto";
+import OpenAI from "openai";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sign, verify } from "../../src/index.js";
@@ -57,6 +58,22 @@ describe("standard scheme over HTTP", () => {
     const response = await service.post(body, headers);
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: "missing_header" });
+  });
+});
+
+describe("interop with the openai package", () => {
+  const openai = new OpenAI({ apiKey: "sk-test-not-used", webhookSecret: SECRET });
+
+  it.each(loadFixtures())("openai's webhooks.unwrap accepts $file signed by our signer", async (fixture) => {
+    const body = fixture.body.toString("utf8");
+    const headers = sign("standard", { body, secret: SECRET, id: `msg_${randomBytes(8).toString("hex")}` });
+    const event = await openai.webhooks.unwrap(body, headers);
+    expect({ id: event.id, type: event.type }).toEqual({ id: fixture.id, type: fixture.type });
+  });
+
+  it("openai's verifySignature rejects our signature over a different body", async () => {
+    const headers = sign("standard", { body: '{"id":"evt_1","type":"batch.completed"}', secret: SECRET, id: "msg_x" });
+    await expect(openai.webhooks.verifySignature('{"id":"evt_2","type":"batch.completed"}', headers)).rejects.toThrow();
   });
 });
 
