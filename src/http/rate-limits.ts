@@ -1,76 +1,19 @@
-// Per-IP rate limits with express-rate-limit: all requests, and failed ones (400/401/413/415) counted apart.
+// Per-IP rate limits: express-rate-limit for all requests, and the failure limit of failed answers.
 import type { Request, RequestHandler } from "express";
-import { ipKeyGenerator, MemoryStore, rateLimit, type IncrementResponse, type Options, type Store } from "express-rate-limit";
+import { ipKeyGenerator, MemoryStore, rateLimit, type Store } from "express-rate-limit";
 import type { Logger } from "pino";
-import { DeliveryRejectedError, ErrorCode } from "../errors.js";
-import { toErrorResponse } from "./error-response.js";
-import { sendJson } from "./send-json.js";
+import { createFailureLimiter, type FailureLimiter } from "./failure-limiter.js";
+import { sendRateLimited, WINDOW_MS, type LimitInfo } from "./rate-limit-answer.js";
 
-const WINDOW_MS = 60_000;
-/** Statuses that count against the failure limit (DESIGN.md section 10). */
-const FAILURE_STATUSES = new Set([400, 401, 413, 415]);
-
-/** The client key: the IP (with `trust proxy`, the forwarded one), IPv6 grouped by /56. */
-export function clientKey(req: Request): string {
-  return ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? "unknown");
-}
+const CLIENT_KEY = Symbol("clientKey");
 
 /**
- * A store that only reads the failure count on each request (so the limiter can refuse once
- * the count is past the limit) and is incremented by {@link FailureCounter.record} when a
- * request is answered with a failure status. Counting answers, not requests, keeps in-flight
- * requests out of the count (unlike `skipSuccessfulRequests`).
+ * The client key: the IP (with `trust proxy`, the forwarded one), IPv6 grouped by /56.
+ * Computed once per request (`req.ip` walks the proxy chain each time it is read).
  */
-class FailureCountStore implements Store {
-  readonly localKeys: boolean;
-  constructor(private readonly counts: Store) {
-    this.localKeys = counts.localKeys ?? false;
-  }
-  init(options: Options): void {
-    void this.counts.init?.(options);
-  }
-  async increment(key: string): Promise<IncrementResponse> {
-    const info = await this.counts.get?.(key);
-    // "+1": this request, were it to fail, is the one that would pass the limit.
-    return { totalHits: (info?.totalHits ?? 0) + 1, resetTime: info?.resetTime };
-  }
-  decrement(): void {}
-  resetKey(key: string): Promise<void> | void {
-    return this.counts.resetKey(key);
-  }
-  shutdown(): Promise<void> | void {
-    return this.counts.shutdown?.();
-  }
-}
-
-/** Counts failed answers per client for the failure limiter. */
-export interface FailureCounter {
-  /**
-   * Counts the answer `status` for `req` when it is a failure status. Await it before answering,
-   * so the client's next request already sees the count (a store error is swallowed: the count
-   * is best effort, the answer is not).
-   */
-  record(req: Request, status: number): Promise<void> | undefined;
-}
-
-/** The limiter middleware and the failure counter the webhook route reports to. */
-export interface RateLimits {
-  readonly middleware: RequestHandler[];
-  readonly failures: FailureCounter;
-  close(): void;
-}
-
-function rejectWith429(): Options["handler"] {
-  return (req, res) => {
-    const info = (req as Request & { rateLimitFailures?: { resetTime?: Date } }).rateLimitFailures;
-    let retryAfter: number | undefined;
-    if (!res.hasHeader("Retry-After")) {
-      const reset = info?.resetTime?.getTime();
-      retryAfter = reset === undefined ? 60 : Math.max(1, Math.ceil((reset - Date.now()) / 1000));
-    }
-    const answer = toErrorResponse(new DeliveryRejectedError(ErrorCode.RATE_LIMITED, "too many requests; slow down"));
-    sendJson(res, answer.status, answer.body, retryAfter);
-  };
+export function clientKey(req: Request): string {
+  const cached = req as Request & { [CLIENT_KEY]?: string };
+  return (cached[CLIENT_KEY] ??= ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? "unknown"));
 }
 
 /** Which limiter a store is for (stores of different limiters must not share keys). */
@@ -92,61 +35,54 @@ export interface RateLimitOptions {
   readonly logger?: Logger;
 }
 
+/** The request limiter middleware and the failure limiter the webhook route consults. */
+export interface RateLimits {
+  readonly middleware: RequestHandler[];
+  /** `undefined` when the failure limit is disabled. */
+  readonly failures: FailureLimiter | undefined;
+  close(): void;
+}
+
 /**
- * Creates the limiters. `perMinute` limits every request; `failuresPerMinute` refuses every
- * request of a client once that many of its requests failed within the window. 0 disables one.
- * With a shared store (Redis) the counts hold across instances; when that store fails, requests
- * pass (the replay store then fails closed on its own).
+ * Creates the limiters. `perMinute` limits every request (express-rate-limit middleware);
+ * `failuresPerMinute` refuses every request of a client once that many of its requests were
+ * answered 400/401/413/415 within the window. 0 disables one. With a shared store (Redis) the
+ * counts hold across instances; when that store fails, requests pass (the replay store then
+ * fails closed on its own).
  */
 export function createRateLimits(options: RateLimitOptions): RateLimits {
   const { perMinute, failuresPerMinute, makeStore = memoryStores, logger } = options;
   const middleware: RequestHandler[] = [];
   const stores: Store[] = [];
-  const common = {
-    windowMs: WINDOW_MS,
-    keyGenerator: clientKey,
-    validate: false,
-    passOnStoreError: true,
-    // A store outage is logged once by its connection; per request it is only debug noise.
-    logger: {
-      error: (error: unknown, message?: string) => logger?.debug({ err: error }, message ?? "rate limit store error"),
-      warn: (error: unknown, message?: string) => logger?.debug({ err: error }, message ?? "rate limit store warning"),
-    },
-    handler: rejectWith429(),
-  } as const;
   if (perMinute > 0) {
     const store = makeStore("requests");
     stores.push(store);
-    middleware.push(rateLimit({ ...common, limit: perMinute, standardHeaders: "draft-7", legacyHeaders: false, store }));
-  }
-  const counts = failuresPerMinute > 0 ? makeStore("failures") : undefined;
-  if (counts !== undefined) {
-    const store = new FailureCountStore(counts);
-    stores.push(store);
     middleware.push(
       rateLimit({
-        ...common,
-        limit: failuresPerMinute,
+        windowMs: WINDOW_MS,
+        limit: perMinute,
+        keyGenerator: clientKey,
+        store,
+        validate: false,
+        passOnStoreError: true,
         standardHeaders: false,
         legacyHeaders: false,
-        requestPropertyName: "rateLimitFailures",
-        store,
+        // A store outage is logged once by its connection; per request it is only debug noise.
+        logger: {
+          error: (error: unknown, message?: string) => logger?.debug({ err: error }, message ?? "rate limit store error"),
+          warn: (error: unknown, message?: string) => logger?.debug({ err: error }, message ?? "rate limit store warning"),
+        },
+        handler: (req, res) => sendRateLimited(res, (req as Request & { rateLimit?: LimitInfo }).rateLimit),
       }),
     );
   }
+  const failures = failuresPerMinute > 0 ? createFailureLimiter(makeStore("failures"), failuresPerMinute, logger) : undefined;
   return {
     middleware,
-    failures: {
-      record(req, status) {
-        if (counts === undefined || !FAILURE_STATUSES.has(status)) return undefined;
-        return Promise.resolve(counts.increment(clientKey(req))).then(
-          () => undefined,
-          () => undefined,
-        );
-      },
-    },
+    failures,
     close() {
-      for (const store of stores) void store.shutdown?.();
+      for (const store of stores) void Promise.resolve(store.shutdown?.()).catch(() => undefined);
+      failures?.close();
     },
   };
 }

@@ -1,12 +1,13 @@
 // Express 5 handlers for the webhook route: limits, raw body, then the pipeline's answer written once.
-import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from "express";
+import express, { type Request, type RequestHandler, type Response } from "express";
 import type { Logger } from "pino";
 import { DeliveryRejectedError, ErrorCode } from "../errors.js";
 import type { ReceiverMetrics } from "../observability/metrics.js";
 import type { Pipeline } from "../pipeline/receive-delivery.js";
 import { isJsonContentType } from "./content-type.js";
 import { toErrorResponse } from "./error-response.js";
-import type { RateLimits } from "./rate-limits.js";
+import { sendRateLimited } from "./rate-limit-answer.js";
+import { clientKey, type RateLimits } from "./rate-limits.js";
 import { sendJson } from "./send-json.js";
 
 /** What the webhook route needs. */
@@ -27,47 +28,66 @@ const BODY_ERRORS: Readonly<Record<string, DeliveryRejectedError>> = {
 };
 
 /**
- * The handler chain for `app.post(path, ...chain)`: rate limits, media type (415), raw body
- * within the size limit (413), the pipeline, and an error handler for body-reading failures.
+ * The handler chain for `app.post(path, ...chain)`: rate limits, then one handler for the media
+ * type (415), the raw body within the size limit (413) and the pipeline.
  */
-export function createWebhookMiddleware(options: WebhookMiddlewareOptions): Array<RequestHandler | ErrorRequestHandler> {
+export function createWebhookMiddleware(options: WebhookMiddlewareOptions): RequestHandler[] {
   const { pipeline, rateLimits, metrics, logger } = options;
+
+  const { failures } = rateLimits;
+  const recordFailure = (req: Request, status: number): Promise<void> | undefined => failures?.record(clientKey(req), status);
 
   const reject = async (req: Request, res: Response, error: DeliveryRejectedError): Promise<void> => {
     const answer = toErrorResponse(error);
-    await rateLimits.failures.record(req, answer.status);
+    await recordFailure(req, answer.status);
     metrics.countDelivery(answer.code);
     logger.warn({ outcome: answer.code, status: answer.status }, "delivery rejected");
     sendJson(res, answer.status, answer.body, answer.retryAfterSeconds);
-  };
-
-  const requireJson: RequestHandler = async (req, res, next) => {
-    if (isJsonContentType(req.headers["content-type"])) return next();
-    await reject(req, res, new DeliveryRejectedError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json"));
   };
 
   // inflate: false: the signature covers the bytes received, so a Content-Encoding other than
   // identity is refused (415) rather than decompressed before verification.
   const readBody = express.raw({ type: () => true, limit: options.maxBodyBytes, inflate: false });
 
-  const receive: RequestHandler = async (req, res) => {
+  const receive = async (req: Request, res: Response): Promise<void> => {
     const body: unknown = req.body;
     const result = await pipeline.receive({
       headers: req.headers,
       body: Buffer.isBuffer(body) ? body : Buffer.alloc(0),
     });
-    const counting = rateLimits.failures.record(req, result.status);
+    const counting = recordFailure(req, result.status);
     if (counting !== undefined) await counting;
     sendJson(res, result.status, result.body, result.retryAfterSeconds);
   };
 
-  const bodyErrors: ErrorRequestHandler = async (error: unknown, req, res, next) => {
+  const bodyFailed = async (error: unknown, req: Request, res: Response): Promise<void> => {
     const type = (error as { type?: unknown } | null)?.type;
     if (type === "request.aborted") return; // the sender is gone: nothing to answer
     const rejection = typeof type === "string" ? BODY_ERRORS[type] : undefined;
-    if (rejection === undefined || res.headersSent) return next(error);
+    if (rejection === undefined || res.headersSent) throw error;
     await reject(req, res, rejection);
   };
 
-  return [...rateLimits.middleware, requireJson, readBody, receive, bodyErrors];
+  // One handler for the failure limit, media type, body and pipeline (fewer layers on the hot path).
+  const handle = (req: Request, res: Response, next: (error?: unknown) => void): Promise<void> | void => {
+    if (!isJsonContentType(req.headers["content-type"])) {
+      return reject(req, res, new DeliveryRejectedError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json"));
+    }
+    readBody(req, res, (error?: unknown) => {
+      // A sender that went away before its body arrived gets no answer and no verdict: verifying
+      // a body that never came would count a forgery (and a failure against its rate limit).
+      if (error === undefined && !req.complete) return;
+      const done = error === undefined ? receive(req, res) : bodyFailed(error, req, res);
+      done.catch(next);
+    });
+  };
+
+  const checkFailuresFirst: RequestHandler = async (req, res, next) => {
+    const refused = await failures?.refused(clientKey(req));
+    if (refused === undefined) return handle(req, res, next);
+    metrics.countDelivery(ErrorCode.RATE_LIMITED);
+    sendRateLimited(res, refused);
+  };
+
+  return [...rateLimits.middleware, failures === undefined ? handle : checkFailuresFirst];
 }

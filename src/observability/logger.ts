@@ -34,17 +34,37 @@ export const REDACT_PATHS: readonly string[] = [
   "*.signature",
 ];
 
+/** Buffered log lines are written at least this often, so a quiet service's lines are not held back. */
+const FLUSH_EVERY_MS = 200;
+
+/**
+ * An asynchronous stdout destination that batches lines into writes of 4 KB or more (one write
+ * syscall per line costs as much as the rest of a delivery's logging), flushed every
+ * {@link FLUSH_EVERY_MS} ms and on shutdown (`logger.flush`).
+ */
+function bufferedStdout(): DestinationStream {
+  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  setInterval(() => {
+    try {
+      destination.flush();
+    } catch {
+      // nothing buffered, or stdout is gone: the next line will tell
+    }
+  }, FLUSH_EVERY_MS).unref();
+  return destination;
+}
+
 /** Options of {@link createLogger}. */
 export interface LoggerOptions {
   /** pino level; defaults to `info`. */
   readonly level?: string;
-  /** Where lines go; defaults to an asynchronous stdout destination (flush it on shutdown). */
+  /** Where lines go; defaults to a buffered asynchronous stdout (flushed every 200 ms and on shutdown). */
   readonly destination?: DestinationStream;
 }
 
 /** Creates the service logger. */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const destination = options.destination ?? pino.destination({ dest: 1, sync: false });
+  const destination = options.destination ?? bufferedStdout();
   return pino(
     {
       level: options.level ?? "info",

@@ -1,5 +1,5 @@
 // createReceiver: the whole pipeline as a library object (handlers, Express middleware, readiness, drain).
-import { Router, type ErrorRequestHandler, type RequestHandler } from "express";
+import { Router, type RequestHandler } from "express";
 import pino from "pino";
 import type { HandlerRegistry } from "../dispatch/handler-registry.js";
 import { createHandlerRegistry } from "../dispatch/handler-registry.js";
@@ -25,8 +25,10 @@ export interface Receiver {
   readonly on: HandlerRegistry["on"];
   /** Router answering `POST /` (mount it at your webhook path) and 405 for other methods. */
   readonly router: Router;
-  /** The handler chain, for `app.post(path, receiver.middleware)`. */
-  readonly middleware: Array<RequestHandler | ErrorRequestHandler>;
+  /** The handler chain, for `app.post(path, ...receiver.middleware)`. */
+  readonly middleware: RequestHandler[];
+  /** The 405 answer for other methods on the webhook path, for `app.all(path, ...)`. */
+  readonly methodNotAllowed: RequestHandler;
   /** The pipeline without HTTP: exact body bytes and headers in, status and JSON body out. */
   receive(request: DeliveryRequest): Promise<DeliveryResult>;
   /** Key source and replay store readiness. */
@@ -89,17 +91,19 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     metrics,
     logger,
   });
-  const router = Router();
-  router.post("/", ...middleware);
-  router.all("/", (_req, res) => {
+  const methodNotAllowed: RequestHandler = (_req, res) => {
     res.setHeader("Allow", "POST");
     sendJson(res, 405, { error: "method_not_allowed", message: "use POST" });
-  });
+  };
+  const router = Router();
+  router.post("/", ...middleware);
+  router.all("/", methodNotAllowed);
 
   return {
     on: (type, handler) => handlers.on(type, handler),
     router,
     middleware,
+    methodNotAllowed,
     receive: (request) => pipeline.receive(request),
     async readiness() {
       const keys = config.keySource.readiness();
