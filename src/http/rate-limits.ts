@@ -13,7 +13,10 @@ const CLIENT_KEY = Symbol("clientKey");
  */
 export function clientKey(req: Request): string {
   const cached = req as Request & { [CLIENT_KEY]?: string };
-  return (cached[CLIENT_KEY] ??= ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? "unknown"));
+  if (cached[CLIENT_KEY] !== undefined) return cached[CLIENT_KEY];
+  // Without `trust proxy`, req.ip is the socket address anyway, but costs an X-Forwarded-For parse.
+  const ip = req.app.enabled("trust proxy") ? req.ip : req.socket.remoteAddress;
+  return (cached[CLIENT_KEY] = ipKeyGenerator(ip ?? "unknown"));
 }
 
 /** Which limiter a store is for (stores of different limiters must not share keys). */
