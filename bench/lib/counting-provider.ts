@@ -2,7 +2,7 @@
 import { subscribe } from "node:diagnostics_channel";
 import type { IncomingMessage } from "node:http";
 import { createDevState } from "../../src/dev/dev-state.js";
-import { startLocalProvider, type LocalProvider } from "../../src/dev/local-provider.js";
+import { localProviderEnv, startLocalProvider, type LocalProvider } from "../../src/dev/local-provider.js";
 
 /** A local provider plus request counters and the env that points our service at it. */
 export interface CountingProvider {
@@ -14,7 +14,7 @@ export interface CountingProvider {
   /** `performance.now()` when the first key request arrived, if one did. */
   firstKeyRequestAt(): number | undefined;
   /** The service settings of the remote-key flow (as `dev` sets them). */
-  readonly serviceEnv: Readonly<Record<string, string>>;
+  readonly serviceEnv: Readonly<Record<string, string | undefined>>;
   close(): Promise<void>;
 }
 
@@ -57,15 +57,7 @@ export async function startCountingProvider(stateDir: string): Promise<CountingP
     signingSecret,
     counts: () => ({ token, keys }),
     firstKeyRequestAt: () => firstKey,
-    serviceEnv: {
-      WEBHOOK_KEY_URL: provider.keyUrl,
-      TOKEN_ENDPOINT: provider.tokenEndpoint,
-      TOKEN_AUDIENCE: provider.resource,
-      TOKEN_SCOPES: "webhooks:verify",
-      CLIENT_ID: state.clientId,
-      CLIENT_SECRET: state.clientSecret,
-      CLIENT_AUTH_METHOD: "client_secret_basic",
-    },
+    serviceEnv: localProviderEnv(provider),
     close: async () => {
       listeners.delete(port);
       await provider.close();

@@ -9,7 +9,7 @@ export interface ServerSpec {
   readonly name: string;
   readonly command: string;
   readonly args: readonly string[];
-  readonly env: Readonly<Record<string, string>>;
+  readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   /** Where the server's stdout goes (its log lines). */
   readonly logFile: string;

@@ -14,7 +14,7 @@ const WEBHOOK_PATH = "/webhooks/chatgpt";
  * (one line per delivery, to a file), the no-op handler. The general rate limit is raised so
  * the load is not refused (the limiter still runs); the failure limiter keeps its default.
  */
-export function serviceEnv(port: number, overrides: Readonly<Record<string, string>>): Record<string, string> {
+export function serviceEnv(port: number, overrides: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
   return {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOST: "127.0.0.1",
@@ -39,7 +39,7 @@ export function serviceEnv(port: number, overrides: Readonly<Record<string, stri
 export async function startServiceTarget(
   workDir: string,
   name: string,
-  env: Readonly<Record<string, string>>,
+  env: Readonly<Record<string, string | undefined>>,
   signer: Signer,
   readyPath = "/readyz",
   pollMs = 100,

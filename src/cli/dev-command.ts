@@ -2,7 +2,7 @@
 // wired through the real remote-key flow, with credentials kept in a git-ignored state folder.
 import { loadServiceConfig } from "../config/env.js";
 import { createDevState, DEFAULT_STATE_DIR, readDevState, writeDevState } from "../dev/dev-state.js";
-import { startLocalProvider } from "../dev/local-provider.js";
+import { localProviderEnv, startLocalProvider } from "../dev/local-provider.js";
 import { createLogger } from "../observability/logger.js";
 import { startService } from "../service/start-service.js";
 import { flagConfig, integerFlag, parseArgs, parseFlags } from "./parse-flags.js";
@@ -50,14 +50,7 @@ export async function devCommand(args: readonly string[]): Promise<number> {
     HOST: "127.0.0.1",
     PORT: String(port),
     HANDLERS: values.handlers,
-    WEBHOOK_SECRET: undefined,
-    WEBHOOK_KEY_URL: provider.keyUrl,
-    TOKEN_ENDPOINT: provider.tokenEndpoint,
-    TOKEN_AUDIENCE: provider.resource,
-    TOKEN_SCOPES: "webhooks:verify",
-    CLIENT_ID: state.clientId,
-    CLIENT_SECRET: state.clientSecret,
-    CLIENT_AUTH_METHOD: "client_secret_basic",
+    ...localProviderEnv(provider),
   });
   const logger = createLogger({ level: config.logLevel });
   installProcessGuards(logger);

@@ -20,6 +20,24 @@ export interface LocalProvider {
   close(): Promise<void>;
 }
 
+/**
+ * The environment that points a receiver at the local provider through the real remote-key flow
+ * (WEBHOOK_KEY_URL + client credentials), as `dev` and the benchmarks configure it.
+ */
+export function localProviderEnv(provider: LocalProvider): Record<string, string | undefined> {
+  const state = provider.state();
+  return {
+    WEBHOOK_SECRET: undefined,
+    WEBHOOK_KEY_URL: provider.keyUrl,
+    TOKEN_ENDPOINT: provider.tokenEndpoint,
+    TOKEN_AUDIENCE: provider.resource,
+    TOKEN_SCOPES: "webhooks:verify",
+    CLIENT_ID: state.clientId,
+    CLIENT_SECRET: state.clientSecret,
+    CLIENT_AUTH_METHOD: "client_secret_basic",
+  };
+}
+
 /** Options of {@link startLocalProvider}. */
 export interface LocalProviderOptions {
   readonly state: DevState;
