@@ -28,6 +28,14 @@ const BODY_ERRORS: Readonly<Record<string, DeliveryRejectedError>> = {
   "request.size.invalid": new DeliveryRejectedError(ErrorCode.INVALID_PAYLOAD, "body length does not match Content-Length"),
 };
 
+/** Whether the sender is gone, or its body was cut short (the socket closed before it was read). */
+function senderLeft(req: Request): boolean {
+  if (!req.complete || req.socket.destroyed) return true;
+  const declared = req.headers["content-length"];
+  const body: unknown = req.body;
+  return declared !== undefined && Buffer.isBuffer(body) && body.length !== Number(declared);
+}
+
 /**
  * The handler chain for `app.post(path, ...chain)`: rate limits, then one handler for the media
  * type (415), the raw body within the size limit (413) and the pipeline.
@@ -76,9 +84,9 @@ export function createWebhookMiddleware(options: WebhookMiddlewareOptions): Requ
       return reject(req, res, new DeliveryRejectedError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json"));
     }
     readBody(req, res, (error?: unknown) => {
-      // A sender that went away before its body arrived gets no answer and no verdict: verifying
-      // a body that never came would count a forgery (and a failure against its rate limit).
-      if (error === undefined && !req.complete) return;
+      // A sender that went away before its body was read gets no answer and no verdict: verifying
+      // a body that never (fully) came would count a forgery, and a failure against its limit.
+      if (error === undefined && senderLeft(req)) return;
       const done = error === undefined ? receive(req, res) : bodyFailed(error, req, res);
       done.catch(next);
     });
