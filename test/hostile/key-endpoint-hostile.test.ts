@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BASIC_SECRET, clientRegistrations, generateJwtKeys } from "../oauth/fixtures.js";
-import { KEY_RESOURCE, startAuthServer, type AuthServer } from "../support/auth-server.js";
+import { KEY_RESOURCE, remoteKeyEnv, startAuthServer, type AuthServer } from "../support/auth-server.js";
 import { uniqueEvent } from "../support/fixtures.js";
 import { chatgptHeaders } from "../support/independent-signers.js";
 import { startKeyEndpoint, type KeyEndpoint, type KeyEndpointReply } from "../support/key-endpoint.js";
@@ -27,12 +27,7 @@ function start(): Promise<TestService> {
   clock.value = Date.now();
   return startTestService(
     {
-      WEBHOOK_SECRET: undefined,
-      WEBHOOK_KEY_URL: endpoint.url,
-      TOKEN_ENDPOINT: as.tokenEndpoint,
-      TOKEN_AUDIENCE: KEY_RESOURCE,
-      CLIENT_ID: "basic-client",
-      CLIENT_SECRET: BASIC_SECRET,
+      ...remoteKeyEnv(as, endpoint.url, BASIC_SECRET),
       WEBHOOK_KEY_CACHE_SECONDS: "86400",
       WEBHOOK_KEY_REFRESH_MIN_SECONDS: "10",
     },

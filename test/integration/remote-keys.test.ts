@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { BASIC_SECRET, clientRegistrations, generateJwtKeys } from "../oauth/fixtures.js";
-import { KEY_RESOURCE, startAuthServer, type AuthServer } from "../support/auth-server.js";
+import { KEY_RESOURCE, remoteKeyEnv, startAuthServer, type AuthServer } from "../support/auth-server.js";
 import { chatgptHeaders } from "../support/independent-signers.js";
 import { uniqueEvent } from "../support/fixtures.js";
 import { startKeyEndpoint, type KeyEndpoint } from "../support/key-endpoint.js";
@@ -32,12 +32,7 @@ async function start(env: Record<string, string> = {}): Promise<TestService> {
   clock.value = Date.now();
   service = await startTestService(
     {
-      WEBHOOK_SECRET: undefined,
-      WEBHOOK_KEY_URL: endpoint.url,
-      TOKEN_ENDPOINT: as.tokenEndpoint,
-      TOKEN_AUDIENCE: KEY_RESOURCE,
-      CLIENT_ID: "basic-client",
-      CLIENT_SECRET: BASIC_SECRET,
+      ...remoteKeyEnv(as, endpoint.url, BASIC_SECRET),
       ...env,
     },
     { clock, register: (receiver) => receiver.on("*", () => undefined) },

@@ -65,3 +65,15 @@ export async function startAuthServer(options: AuthServerOptions): Promise<AuthS
     close: () => server.close(),
   };
 }
+
+/** The service environment that uses `server` and a key endpoint at `keyUrl` (basic-client). */
+export function remoteKeyEnv(server: AuthServer, keyUrl: string, clientSecret: string): Record<string, string | undefined> {
+  return {
+    WEBHOOK_SECRET: undefined,
+    WEBHOOK_KEY_URL: keyUrl,
+    TOKEN_ENDPOINT: server.tokenEndpoint,
+    TOKEN_AUDIENCE: KEY_RESOURCE,
+    CLIENT_ID: "basic-client",
+    CLIENT_SECRET: clientSecret,
+  };
+}
