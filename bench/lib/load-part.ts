@@ -5,15 +5,11 @@ import { roundIsClean, runLoad, type RoundResult } from "./load-round.js";
 import type { BenchOptions } from "./options.js";
 import { median } from "./stats.js";
 
-/** The medians over rounds of one scenario at one body size. */
-export interface CellMedians {
-  readonly requestsPerSecond: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  readonly cpuMicrosPerRequest: number;
-  readonly serverCoreShare: number;
-  readonly loadGenCoreShare: number;
-}
+/** The medians over rounds of one scenario at one body size (the same figures as one round). */
+export type CellMedians = Pick<
+  RoundResult,
+  "requestsPerSecond" | "p50Ms" | "p99Ms" | "cpuMicrosPerRequest" | "serverCoreShare" | "loadGenCoreShare"
+>;
 
 /** One scenario at one body size. */
 export interface CellResult {

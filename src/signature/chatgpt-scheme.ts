@@ -3,7 +3,7 @@ import { DeliveryRejectedError, ErrorCode } from "../errors.js";
 import { getHeader, type HeaderInput } from "./headers.js";
 import { hmacSha256 } from "./hmac.js";
 import { secretBytes } from "./hmac-key.js";
-import { MAX_SIGNATURE_ENTRIES, type ParsedSignature, type SignatureScheme, type SignInput } from "./scheme.js";
+import { MAX_SIGNATURE_ENTRIES, signingParts, type ParsedSignature, type SignatureScheme, type SignInput } from "./scheme.js";
 import { parseTimestamp } from "./timestamp.js";
 import { requireHeader, tooManyEntries } from "./header-errors.js";
 
@@ -49,8 +49,7 @@ function parse(headers: HeaderInput): ParsedSignature {
 }
 
 function sign(input: SignInput): Record<string, string> {
-  const timestamp = String(input.timestamp ?? Math.floor(Date.now() / 1000));
-  const body = typeof input.body === "string" ? Buffer.from(input.body) : input.body;
+  const { timestamp, body } = signingParts(input);
   const digest = hmacSha256(secretBytes(input.secret, false), `${timestamp}.`, body).toString("hex");
   const headers: Record<string, string> = { [TIMESTAMP]: timestamp, [SIGNATURE]: `v1=${digest}` };
   if (input.id !== undefined) headers[EVENT_ID] = input.id;
@@ -61,7 +60,6 @@ function sign(input: SignInput): Record<string, string> {
 export const chatgptScheme: SignatureScheme = {
   name: "chatgpt",
   decodesWhsec: false,
-  headerNames: { timestamp: TIMESTAMP, signature: SIGNATURE, id: EVENT_ID },
   parse,
   sign,
 };

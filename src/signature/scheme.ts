@@ -35,8 +35,6 @@ export interface SignatureScheme {
   readonly name: SchemeName;
   /** Whether `whsec_` secrets are base64-decoded to get the key bytes. */
   readonly decodesWhsec: boolean;
-  /** Header names, for docs, CORS-free clients and log redaction. */
-  readonly headerNames: { readonly timestamp: string; readonly signature: string; readonly id: string };
   /**
    * Parses the signature headers.
    * @throws DeliveryRejectedError `missing_header` or `malformed_header`
@@ -44,6 +42,14 @@ export interface SignatureScheme {
   parse(headers: HeaderInput): ParsedSignature;
   /** Computes the headers that sign `input.body`. */
   sign(input: SignInput): Record<string, string>;
+}
+
+/** The signed timestamp (default now) and the body as bytes, as both signers need them. */
+export function signingParts(input: SignInput): { readonly timestamp: string; readonly body: Uint8Array } {
+  return {
+    timestamp: String(input.timestamp ?? Math.floor(Date.now() / 1000)),
+    body: typeof input.body === "string" ? Buffer.from(input.body) : input.body,
+  };
 }
 
 /** A header cannot make us compute more than this many signature comparisons per key. */
