@@ -8,6 +8,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURES_DIR, loadFixtures } from "../support/fixtures.js";
 import { chatgptHeaders } from "../support/independent-signers.js";
+import { startServiceProcess } from "../support/service-process.js";
 import { startTestService, TEST_SECRET, type TestService } from "../support/service.js";
 
 const run = promisify(execFile);
@@ -62,6 +63,17 @@ describe("chatgpt-webhooks sign", () => {
 });
 
 describe("chatgpt-webhooks serve", () => {
+  it("logs an unhandled promise rejection and keeps serving instead of exiting", async () => {
+    const service = await startServiceProcess({ WEBHOOK_SECRET: TEST_SECRET, HANDLERS: "test/support/stray-rejection-handlers.ts" });
+    try {
+      const response = await fetch(`${service.url}/healthz`);
+      expect(response.status).toBe(200);
+      expect(service.output()).toContain("unhandled promise rejection");
+    } finally {
+      expect(await service.stop()).toBe(0);
+    }
+  });
+
   it("stops with one line naming the variable when the configuration is invalid (exit 1)", async () => {
     const result = await cli(["serve"], { WEBHOOK_SECRET: "tiny-secret", PORT: "0" });
     expect(result.code).toBe(1);
