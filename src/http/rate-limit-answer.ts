@@ -1,18 +1,9 @@
 // The 429 answer of both limiters: Retry-After and the IETF draft-7 RateLimit headers.
 import type { ServerResponse } from "node:http";
 import { DeliveryRejectedError, ErrorCode } from "../errors.js";
+import { WINDOW_MS, type LimitInfo } from "../rate-limit/rate-limits.js";
 import { toErrorResponse } from "./error-response.js";
 import { sendJson } from "./send-json.js";
-
-/** The rate-limit window: one minute (limits are per minute). */
-export const WINDOW_MS = 60_000;
-
-/** Where a client stands against one limit. */
-export interface LimitInfo {
-  readonly limit: number;
-  readonly remaining: number;
-  readonly resetTime?: Date;
-}
 
 /**
  * Writes `429 rate_limited` with Retry-After and `RateLimit` / `RateLimit-Policy`. Only refusals

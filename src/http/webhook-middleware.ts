@@ -7,8 +7,10 @@ import type { Pipeline } from "../pipeline/receive-delivery.js";
 import { markLowerCased } from "../signature/headers.js";
 import { isJsonContentType } from "./content-type.js";
 import { toErrorResponse } from "./error-response.js";
+import type { MaybePromise } from "../rate-limit/rate-limit-counter.js";
+import type { LimitInfo, RateLimits } from "../rate-limit/rate-limits.js";
+import { clientKey } from "./client-key.js";
 import { sendRateLimited } from "./rate-limit-answer.js";
-import { clientKey, type RateLimits } from "./rate-limits.js";
 import { sendJson } from "./send-json.js";
 
 /** What the webhook route needs. */
@@ -37,14 +39,13 @@ function senderLeft(req: Request): boolean {
 }
 
 /**
- * The handler chain for `app.post(path, ...chain)`: rate limits, then one handler for the media
- * type (415), the raw body within the size limit (413) and the pipeline.
+ * The handler chain for `app.post(path, ...chain)`: one handler for the rate limits (429), the
+ * media type (415), the raw body within the size limit (413) and the pipeline.
  */
 export function createWebhookMiddleware(options: WebhookMiddlewareOptions): RequestHandler[] {
   const { pipeline, rateLimits, metrics, logger } = options;
 
-  const { failures } = rateLimits;
-  const recordFailure = (req: Request, status: number): Promise<void> | undefined => failures?.record(clientKey(req), status);
+  const recordFailure = (req: Request, status: number): MaybePromise<void> => rateLimits.recordFailure(clientKey(req), status);
 
   const reject = async (req: Request, res: Response, error: DeliveryRejectedError): Promise<void> => {
     const answer = toErrorResponse(error);
@@ -66,7 +67,7 @@ export function createWebhookMiddleware(options: WebhookMiddlewareOptions): Requ
       body: Buffer.isBuffer(body) ? body : Buffer.alloc(0),
     });
     const counting = recordFailure(req, result.status);
-    if (counting !== undefined) await counting;
+    if (counting instanceof Promise) await counting;
     sendJson(res, result.status, result.body, result.retryAfterSeconds);
   };
 
@@ -78,7 +79,7 @@ export function createWebhookMiddleware(options: WebhookMiddlewareOptions): Requ
     await reject(req, res, rejection);
   };
 
-  // One handler for the failure limit, media type, body and pipeline (fewer layers on the hot path).
+  // One handler for the media type, body and pipeline (fewer layers on the hot path).
   const handle = (req: Request, res: Response, next: (error?: unknown) => void): Promise<void> | void => {
     if (!isJsonContentType(req.headers["content-type"])) {
       return reject(req, res, new DeliveryRejectedError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json"));
@@ -92,12 +93,18 @@ export function createWebhookMiddleware(options: WebhookMiddlewareOptions): Requ
     });
   };
 
-  const checkFailuresFirst: RequestHandler = async (req, res, next) => {
-    const refused = await failures?.refused(clientKey(req));
-    if (refused === undefined) return handle(req, res, next);
+  // Both limits in one step before anything else (one round trip on a shared counter).
+  const refuse = (res: Response, limit: LimitInfo): void => {
     metrics.countDelivery(ErrorCode.RATE_LIMITED);
-    sendRateLimited(res, refused);
+    sendRateLimited(res, limit);
+  };
+  const admitFirst: RequestHandler = (req, res, next) => {
+    const admitting = rateLimits.admit(clientKey(req));
+    if (admitting instanceof Promise) {
+      return admitting.then((refused) => (refused === undefined ? handle(req, res, next) : refuse(res, refused)));
+    }
+    return admitting === undefined ? handle(req, res, next) : refuse(res, admitting);
   };
 
-  return [...rateLimits.middleware, failures === undefined ? handle : checkFailuresFirst];
+  return [admitFirst];
 }

@@ -43,7 +43,7 @@ const FLUSH_EVERY_MS = 200;
  * {@link FLUSH_EVERY_MS} ms and on shutdown (`logger.flush`).
  */
 function bufferedStdout(): DestinationStream {
-  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const destination = pino.destination({ dest: 1, sync: true, minLength: 4096 });
   setInterval(() => {
     try {
       destination.flush();

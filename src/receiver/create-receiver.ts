@@ -3,7 +3,7 @@ import { Router, type RequestHandler } from "express";
 import pino from "pino";
 import type { HandlerRegistry } from "../dispatch/handler-registry.js";
 import { createHandlerRegistry } from "../dispatch/handler-registry.js";
-import { createRateLimits } from "../http/rate-limits.js";
+import { createRateLimits } from "../rate-limit/rate-limits.js";
 import { sendJson } from "../http/send-json.js";
 import { createWebhookMiddleware } from "../http/webhook-middleware.js";
 import { createReceiverMetrics, type ReceiverMetrics } from "../observability/metrics.js";
@@ -81,7 +81,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
   const rateLimits = createRateLimits({
     perMinute: config.rateLimitPerMinute,
     failuresPerMinute: config.rateLimitFailuresPerMinute,
-    makeStore: config.rateLimitStore,
+    counter: config.rateLimitCounter,
     logger,
   });
   const middleware = createWebhookMiddleware({

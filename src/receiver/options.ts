@@ -5,7 +5,9 @@ import { systemClock, type Clock } from "../clock.js";
 import { INTEGER_SETTINGS, integerSchema, type IntegerOption } from "../config/limits.js";
 import { splitSecrets, validateSecrets } from "../config/secrets.js";
 import { ConfigError } from "../errors.js";
-import type { RateLimitStoreFactory } from "../http/rate-limits.js";
+import type { RateLimitCounterFactory } from "../rate-limit/rate-limit-counter.js";
+import { memoryCounter } from "../rate-limit/memory-counter.js";
+import { storeCounter, type RateLimitStoreFactory } from "../rate-limit/store-counter.js";
 import type { KeySource } from "../keys/key-source.js";
 import { createStaticKeySource } from "../keys/static-key-source.js";
 import type { ReplayStore } from "../replay/replay-store.js";
@@ -34,8 +36,13 @@ export interface ReceiverOptions {
   readonly rateLimitPerMinute?: number;
   /** Failed (400/401/413/415) requests per minute per client IP before all get 429; 0 disables. Defaults to 30. */
   readonly rateLimitFailuresPerMinute?: number;
-  /** Store per rate limiter (e.g. Redis, to share limits across instances). Defaults to memory. */
+  /** An express-rate-limit store per limiter (to share limits across instances). Defaults to a memory counter. */
   readonly rateLimitStore?: RateLimitStoreFactory;
+  /**
+   * Where both limiters count, instead of `rateLimitStore`: e.g. `redisCounter`, which answers
+   * both limits of a request in one round trip (what the service uses with a Redis store).
+   */
+  readonly rateLimitCounter?: RateLimitCounterFactory;
   /** pino logger. Defaults to a silent one. */
   readonly logger?: Logger;
   /** prom-client registry for the receiver's metrics. Defaults to a new one. */
@@ -49,7 +56,8 @@ export interface ReceiverConfig extends Readonly<Record<IntegerOption, number>> 
   readonly scheme: SchemeName;
   readonly keySource: KeySource;
   readonly replayStore: ReplayStore | undefined;
-  readonly rateLimitStore: RateLimitStoreFactory | undefined;
+  /** Where rate-limit counts live (memory stores unless an option said otherwise). */
+  readonly rateLimitCounter: RateLimitCounterFactory;
   readonly logger: Logger | undefined;
   readonly registry: Registry | undefined;
   readonly clock: Clock;
@@ -75,7 +83,7 @@ export function resolveOptions(options: ReceiverOptions): ReceiverConfig {
     scheme,
     keySource: resolveKeySource(options, scheme),
     replayStore: options.replayStore,
-    rateLimitStore: options.rateLimitStore,
+    rateLimitCounter: resolveRateLimitCounter(options),
     logger: options.logger,
     registry: options.registry,
     clock: options.clock ?? systemClock,
@@ -91,4 +99,12 @@ function resolveKeySource(options: ReceiverOptions, scheme: SchemeName): KeySour
   const secrets = typeof options.secret === "string" ? splitSecrets(options.secret) : [...options.secret];
   validateSecrets(secrets, scheme, "secret");
   return createStaticKeySource(secrets);
+}
+
+function resolveRateLimitCounter(options: ReceiverOptions): RateLimitCounterFactory {
+  if (options.rateLimitStore !== undefined && options.rateLimitCounter !== undefined) {
+    throw new ConfigError("rateLimitCounter", "give either rateLimitStore or rateLimitCounter, not both");
+  }
+  if (options.rateLimitStore !== undefined) return storeCounter(options.rateLimitStore);
+  return options.rateLimitCounter ?? memoryCounter({ clock: options.clock ?? systemClock });
 }

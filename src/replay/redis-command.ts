@@ -32,7 +32,7 @@ function toStoreError(error: unknown, what: string): RedisStoreError {
   if (error instanceof RedisStoreError) return error;
   if (!(error instanceof Error)) return new RedisStoreError(RedisErrorCode.FAILED, `redis ${what} failed`, { cause: error });
   const code = OFFLINE_ERRORS.has(error.constructor.name) ? RedisErrorCode.OFFLINE : RedisErrorCode.FAILED;
-  // Keep Redis's own message: callers such as rate-limit-redis match it (`NOSCRIPT ...`). It never holds the URL.
+  // Keep Redis's own message: callers match it (`NOSCRIPT ...`). It never holds the URL.
   return new RedisStoreError(code, error.message, { cause: error });
 }
 

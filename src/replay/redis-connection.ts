@@ -29,7 +29,7 @@ export interface RedisConnection {
   /** The URL with its password masked, for logs and errors. */
   readonly redactedUrl: string;
   /**
-   * Sends a raw command, bounded by `commandTimeoutMs`; fits rate-limit-redis's `sendCommand`.
+   * Sends a raw command, bounded by `commandTimeoutMs`.
    * @throws RedisStoreError `redis_timeout`, `redis_offline` or `redis_failed`
    */
   sendCommand<T = unknown>(args: readonly string[]): Promise<T>;

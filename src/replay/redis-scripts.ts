@@ -9,7 +9,8 @@ export interface RedisScript {
   readonly sha: string;
 }
 
-function script(name: string, source: string): RedisScript {
+/** A script with its SHA1 computed once. */
+export function defineScript(name: string, source: string): RedisScript {
   return { name, source, sha: createHash("sha1").update(source).digest("hex") };
 }
 
@@ -24,21 +25,21 @@ export const DONE_MARKER = "done";
  * its value (the done marker or another owner) from the same atomic step, nil when claimed.
  * (A script rather than `SET ... NX GET` so Redis before 7.0 works too.)
  */
-export const CLAIM = script(
+export const CLAIM = defineScript(
   "claim",
   `if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end
 return redis.call('GET', KEYS[1])`,
 );
 
 /** KEYS[1] = entry, ARGV = owner, lease ms. Resets the lease only while `owner` holds the claim. */
-export const EXTEND = script(
+export const EXTEND = defineScript(
   "extend",
   `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0`,
 );
 
 /** KEYS[1] = entry, ARGV = owner, done marker, ttl ms. Turns the claim into a done entry, owner only. */
-export const COMPLETE = script(
+export const COMPLETE = defineScript(
   "complete",
   `if redis.call('GET', KEYS[1]) == ARGV[1] then
   redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
@@ -48,7 +49,7 @@ return 0`,
 );
 
 /** KEYS[1] = entry, ARGV = owner. Deletes the claim, owner only. */
-export const RELEASE = script(
+export const RELEASE = defineScript(
   "release",
   `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`,
@@ -62,8 +63,8 @@ function isNoScript(error: unknown): boolean {
  * Runs `script` by EVALSHA, falling back to EVAL (which also loads it) when Redis does not know
  * it yet: after a restart, a failover or `SCRIPT FLUSH`. Unbounded: callers add the timeout.
  */
-export async function evalScript(client: RedisClient, s: RedisScript, key: string, args: readonly string[]): Promise<unknown> {
-  const options = { keys: [key], arguments: [...args] };
+export async function evalScript(client: RedisClient, s: RedisScript, keys: string | readonly string[], args: readonly string[]): Promise<unknown> {
+  const options = { keys: typeof keys === "string" ? [keys] : [...keys], arguments: [...args] };
   try {
     return await client.evalSha(s.sha, options);
   } catch (error) {

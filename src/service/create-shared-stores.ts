@@ -2,8 +2,8 @@
 // store and both rate limiters (many instances behind a load balancer).
 import type { Logger } from "pino";
 import type { ServiceConfig } from "../config/env.js";
-import { createRedisRateLimitStore } from "../http/redis-rate-limit-store.js";
-import type { RateLimitStoreFactory } from "../http/rate-limits.js";
+import type { RateLimitCounterFactory } from "../rate-limit/rate-limit-counter.js";
+import { redisCounter } from "../rate-limit/redis-counter.js";
 import { createRedisConnection } from "../replay/redis-connection.js";
 import { createRedisReplayStore } from "../replay/redis-replay-store.js";
 import type { ReplayStore } from "../replay/replay-store.js";
@@ -11,7 +11,7 @@ import type { ReplayStore } from "../replay/replay-store.js";
 /** Stores to hand to the receiver (undefined: the receiver's memory defaults). */
 export interface SharedStores {
   readonly replayStore: ReplayStore | undefined;
-  readonly rateLimitStore: RateLimitStoreFactory | undefined;
+  readonly rateLimitCounter: RateLimitCounterFactory | undefined;
   /** Closes the shared connection (after the receiver closed its stores). */
   close(): Promise<void>;
 }
@@ -22,7 +22,7 @@ const STARTUP_WAIT_MS = 3_000;
 /** Creates the stores `config.replayStore` asks for. */
 export async function createSharedStores(config: ServiceConfig, logger: Logger): Promise<SharedStores> {
   if (config.replayStore.kind === "memory") {
-    return { replayStore: undefined, rateLimitStore: undefined, close: () => Promise.resolve() };
+    return { replayStore: undefined, rateLimitCounter: undefined, close: () => Promise.resolve() };
   }
   const { url, keyPrefix } = config.replayStore;
   const connection = createRedisConnection({ url, logger });
@@ -31,7 +31,7 @@ export async function createSharedStores(config: ServiceConfig, logger: Logger):
   }
   return {
     replayStore: createRedisReplayStore({ connection, keyPrefix: `${keyPrefix}replay:`, logger }),
-    rateLimitStore: (limiter) => createRedisRateLimitStore(connection, `${keyPrefix}rl:${limiter}:`),
+    rateLimitCounter: redisCounter(connection, `${keyPrefix}rl:`),
     close: () => connection.close(),
   };
 }

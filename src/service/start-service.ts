@@ -68,7 +68,7 @@ export async function startService(
   const receiver = createReceiver({
     scheme: config.scheme,
     replayStore: stores.replayStore,
-    rateLimitStore: stores.rateLimitStore,
+    rateLimitCounter: stores.rateLimitCounter,
     ...(remote !== undefined ? { keySource: remote } : config.keys.kind === "static" ? { secret: config.keys.secrets } : {}),
     registry,
     toleranceSeconds: config.toleranceSeconds,

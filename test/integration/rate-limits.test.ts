@@ -41,4 +41,26 @@ describe("rate limits", () => {
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(await refused.json()).toMatchObject({ error: "rate_limited" });
   });
+
+  it("keys clients by socket address, ignoring X-Forwarded-For unless TRUST_PROXY says so", async () => {
+    service = await startTestService({ RATE_LIMIT_PER_MINUTE: "2" });
+    const spoofed = async (ip: string): Promise<number> => {
+      const body = uniqueEvent();
+      return (await service!.post(body, { ...chatgptHeaders(body, TEST_SECRET), "x-forwarded-for": ip })).status;
+    };
+    // A sender cannot dodge its limit by claiming another address.
+    expect([await spoofed("203.0.113.1"), await spoofed("203.0.113.2"), await spoofed("203.0.113.3")]).toEqual([200, 200, 429]);
+  });
+
+  it("with TRUST_PROXY keys each forwarded client apart (IPv6 by /56)", async () => {
+    service = await startTestService({ RATE_LIMIT_PER_MINUTE: "2", TRUST_PROXY: "loopback" });
+    const from = async (ip: string): Promise<number> => {
+      const body = uniqueEvent();
+      return (await service!.post(body, { ...chatgptHeaders(body, TEST_SECRET), "x-forwarded-for": ip })).status;
+    };
+    expect([await from("203.0.113.1"), await from("203.0.113.1"), await from("203.0.113.1")]).toEqual([200, 200, 429]);
+    expect(await from("203.0.113.2")).toBe(200);
+    expect([await from("2001:db8:0:100::1"), await from("2001:db8:0:1ff::2")]).toEqual([200, 200]);
+    expect(await from("2001:db8:0:1aa::3")).toBe(429); // same /56 as the two before
+  });
 });

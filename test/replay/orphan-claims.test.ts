@@ -53,7 +53,7 @@ describe("withTimeout", () => {
     await expect(withTimeout(Promise.resolve("ok"), 10, "GET")).resolves.toBe("ok");
   });
 
-  it("codes a failure of the command itself, keeping the Redis message rate-limit-redis matches", async () => {
+  it("codes a failure of the command itself, keeping the Redis message callers match", async () => {
     const noScript = new Error("NOSCRIPT No matching script. Please use EVAL.");
     await expect(withTimeout(Promise.reject(noScript), 100, "EVALSHA")).rejects.toMatchObject({
       code: RedisErrorCode.FAILED,

@@ -1,0 +1,45 @@
+// Where the per-client counts of both rate limiters live: the contract every backend meets.
+
+/** Which limiter a count is for (the counts of different limiters never share keys). */
+export type RateLimiterName = "requests" | "failures";
+
+/** One client's count in the current one-minute window. */
+export interface WindowCount {
+  readonly hits: number;
+  /** When the window ends (undefined when the backend cannot say). */
+  readonly resetTime: Date | undefined;
+}
+
+/** Where one client stands after its request was counted. */
+export interface ClientStanding {
+  /** Requests in the window, this one included; undefined when not counted (disabled, or the backend failed). */
+  readonly requests: WindowCount | undefined;
+  /** Failed answers in the window; undefined when not read (disabled, or the backend failed). */
+  readonly failures: WindowCount | undefined;
+}
+
+/** Which of the two counts a counter keeps (a limit of 0 keeps none). */
+export interface CountedLimits {
+  readonly requests: boolean;
+  readonly failures: boolean;
+  /** Length of a window, ms. */
+  readonly windowMs: number;
+}
+
+/** A value, or a promise of it (the memory counter answers synchronously, remote ones do not). */
+export type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * The counts of both limiters. `countRequest` counts a request and reads the failure count in
+ * one step (one round trip on a remote backend): it is on every request's path. Neither method
+ * throws or rejects: a backend failure reads as "not counted" (requests then pass: the replay
+ * store fails closed on its own) and is reported through the counter's `onError`.
+ */
+export interface RateLimitCounter {
+  countRequest(key: string): MaybePromise<ClientStanding>;
+  countFailure(key: string): MaybePromise<void>;
+  close(): void;
+}
+
+/** Makes the counter of a receiver, for the limits it keeps. */
+export type RateLimitCounterFactory = (limits: CountedLimits, onError: (error: unknown) => void) => RateLimitCounter;

@@ -1,0 +1,80 @@
+// The two per-client limits of DESIGN.md section 10 as policy over a counter: every request
+// counts toward the request limit; failed answers toward the failure limit, past which every
+// request of that client is refused until its window ends.
+import type { Logger } from "pino";
+import { memoryCounter } from "./memory-counter.js";
+import type { ClientStanding, MaybePromise, RateLimitCounterFactory } from "./rate-limit-counter.js";
+
+/** The rate-limit window: one minute (limits are per minute). */
+export const WINDOW_MS = 60_000;
+
+/** Where a client stands against the limit that refused it. */
+export interface LimitInfo {
+  readonly limit: number;
+  readonly remaining: number;
+  readonly resetTime?: Date | undefined;
+}
+
+/** Statuses that count against the failure limit (DESIGN.md section 10). */
+const FAILURE_STATUSES = new Set([400, 401, 413, 415]);
+
+/** Options of {@link createRateLimits}. */
+export interface RateLimitOptions {
+  /** Requests per minute per client; 0 disables. */
+  readonly perMinute: number;
+  /** Failed answers per minute per client before all its requests get 429; 0 disables. */
+  readonly failuresPerMinute: number;
+  /** Where counts live. Defaults to memory (per instance). */
+  readonly counter?: RateLimitCounterFactory | undefined;
+  readonly logger?: Logger | undefined;
+}
+
+/** The limits as the webhook route uses them. */
+export interface RateLimits {
+  /**
+   * Counts a request of client `key` and resolves to the limit it is over, or `undefined` when
+   * it may proceed (also when the counter failed); synchronously when the counter answers so.
+   */
+  admit(key: string): MaybePromise<LimitInfo | undefined>;
+  /**
+   * Counts the answer `status` when it is a failure status. Await it before answering, so the
+   * client's next request already sees the count (a counter failure is swallowed).
+   */
+  recordFailure(key: string, status: number): MaybePromise<void>;
+  close(): void;
+}
+
+/** The refusal `standing` earns, if any: the request limit first, then the failure limit. */
+export function refusalFor(standing: ClientStanding, perMinute: number, failuresPerMinute: number): LimitInfo | undefined {
+  const { requests, failures } = standing;
+  if (perMinute > 0 && requests !== undefined && requests.hits > perMinute) {
+    return { limit: perMinute, remaining: 0, resetTime: requests.resetTime };
+  }
+  if (failuresPerMinute > 0 && failures !== undefined && failures.hits >= failuresPerMinute) {
+    return { limit: failuresPerMinute, remaining: 0, resetTime: failures.resetTime };
+  }
+  return undefined;
+}
+
+/**
+ * Creates the limits. With a shared counter (Redis) they hold across instances; when the counter
+ * fails, requests pass (logged at debug: the connection logs the outage once).
+ */
+export function createRateLimits(options: RateLimitOptions): RateLimits {
+  const { perMinute, failuresPerMinute, logger } = options;
+  if (perMinute === 0 && failuresPerMinute === 0) {
+    return { admit: () => undefined, recordFailure: () => undefined, close: () => undefined };
+  }
+  const onError = (error: unknown): void => logger?.debug({ err: error }, "rate limit store error; request not limited");
+  const makeCounter = options.counter ?? memoryCounter();
+  const counter = makeCounter({ requests: perMinute > 0, failures: failuresPerMinute > 0, windowMs: WINDOW_MS }, onError);
+  const judge = (standing: ClientStanding): LimitInfo | undefined => refusalFor(standing, perMinute, failuresPerMinute);
+  return {
+    admit(key) {
+      const standing = counter.countRequest(key);
+      return standing instanceof Promise ? standing.then(judge) : judge(standing);
+    },
+    recordFailure: (key, status) => (failuresPerMinute > 0 && FAILURE_STATUSES.has(status) ? counter.countFailure(key) : undefined),
+    close: () => counter.close(),
+  };
+}
