@@ -12,13 +12,26 @@ const FIXED_HEADERS: readonly string[] = [
 ];
 
 /**
+ * The header list of an answer without Retry-After, reused: `writeHead` reads a list while it
+ * serialises the head and keeps no reference, so only the Content-Length slot changes per answer.
+ */
+const PLAIN_HEADERS: string[] = [...FIXED_HEADERS, "Content-Length", "0"];
+const LENGTH_SLOT = PLAIN_HEADERS.length - 1;
+
+/**
  * Writes `body` as JSON with `status`; `retryAfterSeconds` adds Retry-After. When no header was
  * set before (the common case), all headers go to `writeHead` as one flat list: Node's fast path.
  */
 export function sendJson(res: ServerResponse, status: number, body: unknown, retryAfterSeconds?: number): void {
   const payload = JSON.stringify(body);
-  const headers = [...FIXED_HEADERS, "Content-Length", String(Buffer.byteLength(payload))];
-  if (retryAfterSeconds !== undefined) headers.push("Retry-After", String(retryAfterSeconds));
+  const length = String(Buffer.byteLength(payload));
+  let headers: string[];
+  if (retryAfterSeconds === undefined) {
+    headers = PLAIN_HEADERS;
+    headers[LENGTH_SLOT] = length;
+  } else {
+    headers = [...FIXED_HEADERS, "Content-Length", length, "Retry-After", String(retryAfterSeconds)];
+  }
   if (res.getHeaderNames().length === 0) {
     res.writeHead(status, headers);
   } else {

@@ -4,7 +4,6 @@ import type { Logger } from "pino";
 import { DeliveryRejectedError, ErrorCode } from "../errors.js";
 import type { ReceiverMetrics } from "../observability/metrics.js";
 import type { Pipeline } from "../pipeline/receive-delivery.js";
-import { markLowerCased } from "../signature/headers.js";
 import { isJsonContentType } from "./content-type.js";
 import { toErrorResponse } from "./error-response.js";
 import type { MaybePromise } from "../rate-limit/rate-limit-counter.js";
@@ -61,7 +60,6 @@ export function createWebhookMiddleware(options: WebhookMiddlewareOptions): Requ
 
   const receive = async (req: Request, res: Response): Promise<void> => {
     const body: unknown = req.body;
-    markLowerCased(req.headers);
     const result = await pipeline.receive({
       headers: req.headers,
       body: Buffer.isBuffer(body) ? body : Buffer.alloc(0),

@@ -38,9 +38,11 @@ export const REDACT_PATHS: readonly string[] = [
 const FLUSH_EVERY_MS = 200;
 
 /**
- * An asynchronous stdout destination that batches lines into writes of 4 KB or more (one write
- * syscall per line costs as much as the rest of a delivery's logging), flushed every
- * {@link FLUSH_EVERY_MS} ms and on shutdown (`logger.flush`).
+ * A stdout destination that batches lines into writes of 4 KB or more (one write syscall per
+ * line costs as much as the rest of a delivery's logging), flushed every {@link FLUSH_EVERY_MS}
+ * ms and on shutdown (`logger.flush`). The batched write itself is synchronous, as pino's
+ * default destination is: measured cheaper per line than handing each batch to libuv's thread
+ * pool (about 3.2 against 5.2 us per delivery line on the benchmark machine).
  */
 function bufferedStdout(): DestinationStream {
   const destination = pino.destination({ dest: 1, sync: true, minLength: 4096 });
@@ -58,7 +60,7 @@ function bufferedStdout(): DestinationStream {
 export interface LoggerOptions {
   /** pino level; defaults to `info`. */
   readonly level?: string;
-  /** Where lines go; defaults to a buffered asynchronous stdout (flushed every 200 ms and on shutdown). */
+  /** Where lines go; defaults to a buffered stdout (flushed every 200 ms and on shutdown). */
   readonly destination?: DestinationStream;
 }
 

@@ -5,14 +5,6 @@ export type HeaderInput =
   | Readonly<Record<string, string | readonly string[] | undefined>>
   | { get(name: string): string | null };
 
-/** Header records known to have lower-case keys only (Node's), so a missing name needs no scan. */
-const lowerCased = new WeakSet<object>();
-
-/** Marks Node's `req.headers` (always lower-case keys): lookups of absent headers skip the scan. */
-export function markLowerCased(headers: object): void {
-  lowerCased.add(headers);
-}
-
 /**
  * One header's value, or `undefined` when absent. A repeated header (an array) is joined with
  * ", " as Node joins repeated headers, so parsing sees every value and rejects ambiguity.
@@ -22,7 +14,8 @@ export function getHeader(headers: HeaderInput, name: string): string | undefine
     return (headers as { get(name: string): string | null }).get(name) ?? undefined;
   }
   const record = headers as Readonly<Record<string, string | readonly string[] | undefined>>;
-  const value = record[name] ?? (lowerCased.has(record) ? undefined : findCaseInsensitive(record, name));
+  // Node's keys are lower-case already; other records may not be (scanned only for a name not found).
+  const value = record[name] ?? findCaseInsensitive(record, name);
   if (value === undefined) return undefined;
   return typeof value === "string" ? value : value.join(", ");
 }

@@ -215,12 +215,22 @@ describe("concurrency", () => {
 });
 
 describe("operations", () => {
-  it("sets helmet's headers on webhook answers and other routes", async () => {
+  it("sets the API security headers (OWASP REST Security Cheat Sheet) on webhook answers, errors and other routes", async () => {
     const body = uniqueEvent();
-    const responses = [await service.post(body, chatgptHeaders(body, TEST_SECRET)), await fetch(`${service.url}/healthz`)];
+    const responses = [
+      await service.post(body, chatgptHeaders(body, TEST_SECRET)),
+      await service.post(body, chatgptHeaders(body, "wrong-secret-0123456789abcdef")),
+      await fetch(`${service.url}/healthz`),
+      await fetch(`${service.url}/nowhere`),
+    ];
     for (const response of responses) {
       expect(response.headers.get("x-content-type-options")).toBe("nosniff");
       expect(response.headers.get("content-security-policy")).toContain("default-src 'none'");
+      expect(response.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+      expect(response.headers.get("x-frame-options")).toBe("DENY");
+      expect(response.headers.get("strict-transport-security")).toMatch(/^max-age=\d+/);
+      expect(response.headers.get("cache-control")).toBe("no-store");
+      expect(response.headers.get("content-type")).toMatch(/^application\/json/);
       expect(response.headers.get("x-powered-by")).toBeNull();
     }
   });
