@@ -11,7 +11,7 @@ import { sendJson } from "./send-json.js";
  * other answer on Node's fast header path.
  */
 export function sendRateLimited(res: ServerResponse, info: LimitInfo | undefined): void {
-  const reset = info?.resetTime?.getTime();
+  const reset = info?.resetAt;
   const retryAfter = reset === undefined ? WINDOW_MS / 1000 : Math.max(1, Math.ceil((reset - Date.now()) / 1000));
   if (info !== undefined) {
     res.setHeader("RateLimit-Policy", `${info.limit};w=${WINDOW_MS / 1000}`);

@@ -39,7 +39,7 @@ export function memoryCounter(options: MemoryCounterOptions = {}): RateLimitCoun
     };
     const snapshot = (window: Window | undefined): WindowCount => ({
       hits: window?.hits ?? 0,
-      resetTime: window === undefined ? undefined : new Date(window.resetAt),
+      resetAt: window?.resetAt,
     });
 
     return {

@@ -6,8 +6,8 @@ export type RateLimiterName = "requests" | "failures";
 /** One client's count in the current one-minute window. */
 export interface WindowCount {
   readonly hits: number;
-  /** When the window ends (undefined when the backend cannot say). */
-  readonly resetTime: Date | undefined;
+  /** When the window ends, ms since the epoch (undefined when the backend cannot say). */
+  readonly resetAt: number | undefined;
 }
 
 /** Where one client stands after its request was counted. */

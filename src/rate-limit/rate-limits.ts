@@ -12,7 +12,8 @@ export const WINDOW_MS = 60_000;
 export interface LimitInfo {
   readonly limit: number;
   readonly remaining: number;
-  readonly resetTime?: Date | undefined;
+  /** When its window ends, ms since the epoch. */
+  readonly resetAt?: number | undefined;
 }
 
 /** Statuses that count against the failure limit (DESIGN.md section 10). */
@@ -48,10 +49,10 @@ export interface RateLimits {
 export function refusalFor(standing: ClientStanding, perMinute: number, failuresPerMinute: number): LimitInfo | undefined {
   const { requests, failures } = standing;
   if (perMinute > 0 && requests !== undefined && requests.hits > perMinute) {
-    return { limit: perMinute, remaining: 0, resetTime: requests.resetTime };
+    return { limit: perMinute, remaining: 0, resetAt: requests.resetAt };
   }
   if (failuresPerMinute > 0 && failures !== undefined && failures.hits >= failuresPerMinute) {
-    return { limit: failuresPerMinute, remaining: 0, resetTime: failures.resetTime };
+    return { limit: failuresPerMinute, remaining: 0, resetAt: failures.resetAt };
   }
   return undefined;
 }

@@ -38,7 +38,7 @@ return hits`,
 
 function toCount(hits: unknown, msLeft: unknown, now: number): WindowCount | undefined {
   if (typeof hits !== "number" || hits < 0) return undefined;
-  return { hits, resetTime: typeof msLeft === "number" && msLeft > 0 ? new Date(now + msLeft) : undefined };
+  return { hits, resetAt: typeof msLeft === "number" && msLeft > 0 ? now + msLeft : undefined };
 }
 
 /** Counter factory on `connection`, keys under `prefix` (`<prefix>requests:<client>`, `<prefix>failures:<client>`). */

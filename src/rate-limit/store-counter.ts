@@ -11,7 +11,7 @@ const memoryStores: RateLimitStoreFactory = () => new MemoryStore();
 function toCount(info: ClientRateLimitInfo | undefined): WindowCount {
   // A missing key is a count of 0 (some stores, rate-limit-redis among them, read one as NaN hits).
   const hits = info !== undefined && Number.isFinite(info.totalHits) ? info.totalHits : 0;
-  return { hits, resetTime: info?.resetTime };
+  return { hits, resetAt: info?.resetTime?.getTime() };
 }
 
 /**

@@ -3,11 +3,14 @@ import { LRUCache } from "lru-cache";
 import { systemClock, type Clock } from "../clock.js";
 import type { ClaimResult, ReplayStore } from "./replay-store.js";
 
-interface Entry {
-  /** The claim's owner token; empty once done. */
-  owner: string;
-  done: boolean;
-}
+/**
+ * An entry is its claim's owner token, or {@link DONE} once handled: a string rather than an
+ * object, so the up to `maxEntries` retained entries cost the collector nothing to allocate or trace.
+ */
+type Entry = string;
+
+/** The entry of a handled event. Owner tokens are never empty. */
+const DONE: Entry = "";
 
 /** Options of {@link createMemoryReplayStore}. */
 export interface MemoryReplayStoreOptions {
@@ -45,32 +48,29 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
   });
   let sequence = 0;
 
-  const owned = (key: string, owner: string): Entry | undefined => {
-    const entry = cache.get(key);
-    return entry !== undefined && !entry.done && entry.owner === owner ? entry : undefined;
-  };
+  /** Whether `owner` holds the claim on `key` (a claim, not a done entry). */
+  const owned = (key: string, owner: string): boolean => owner !== DONE && cache.get(key) === owner;
 
   return {
     claim(key, leaseMs) {
       const entry = cache.get(key);
-      if (entry !== undefined) return entry.done ? DUPLICATE : IN_PROGRESS;
+      if (entry !== undefined) return entry === DONE ? DUPLICATE : IN_PROGRESS;
       const owner = String(++sequence);
-      cache.set(key, { owner, done: false }, { ttl: leaseMs });
+      cache.set(key, owner, { ttl: leaseMs });
       return { status: "claimed", owner };
     },
     extend(key, owner, leaseMs) {
-      const entry = owned(key, owner);
-      if (entry === undefined) return false;
-      cache.set(key, entry, { ttl: leaseMs });
+      if (!owned(key, owner)) return false;
+      cache.set(key, owner, { ttl: leaseMs });
       return true;
     },
     complete(key, owner, ttlMs) {
-      if (owned(key, owner) === undefined) return false;
-      cache.set(key, { owner: "", done: true }, { ttl: ttlMs });
+      if (!owned(key, owner)) return false;
+      cache.set(key, DONE, { ttl: ttlMs });
       return true;
     },
     release(key, owner) {
-      if (owned(key, owner) === undefined) return false;
+      if (!owned(key, owner)) return false;
       cache.delete(key);
       return true;
     },
