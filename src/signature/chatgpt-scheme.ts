@@ -11,15 +11,18 @@ const TIMESTAMP = "x-chatgpt-timestamp";
 const SIGNATURE = "x-chatgpt-signature";
 const EVENT_ID = "x-chatgpt-event-id";
 const HEX_64 = /^[0-9a-fA-F]{64}$/;
-const SINGLE_V1 = /^v1=[0-9a-fA-F]{64}$/;
 
 /**
  * Parses `x-chatgpt-signature`: comma-separated `v1=<64 hex>` entries (spaces around commas
  * allowed); a bare 64-hex value counts as one v1 entry; other entries are skipped.
  */
 export function parseChatgptSignatures(value: string): Buffer[] {
-  // The common case, one `v1=<hex>` entry, without splitting.
-  if (value.length === 67 && SINGLE_V1.test(value)) return [Buffer.from(value.slice(3), "hex")];
+  // The common case, one `v1=<hex>` entry, without splitting or a regex: hex decoding stops at
+  // the first non-hex character, so 32 bytes out means 64 hex digits in.
+  if (value.length === 67 && value.startsWith("v1=")) {
+    const digest = Buffer.from(value.slice(3), "hex");
+    if (digest.length === 32) return [digest];
+  }
   const entries = value.split(",");
   if (entries.length > MAX_SIGNATURE_ENTRIES) throw tooManyEntries(SIGNATURE);
   const signatures: Buffer[] = [];

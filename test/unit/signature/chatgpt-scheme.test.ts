@@ -44,6 +44,11 @@ describe("parseChatgptSignatures", () => {
     `v1=${HEX_A.slice(2)}`,
     `v1=${HEX_A}00`,
     `v1=${"g".repeat(64)}`,
+    // One entry of the exact length with a single non-hex digit: first, middle, last.
+    `v1=g${HEX_A.slice(1)}`,
+    `v1=${HEX_A.slice(0, 31)}x${HEX_A.slice(32)}`,
+    `v1=${HEX_A.slice(0, 63)}z`,
+    `v1=${HEX_A.slice(0, 63)} `,
     `v2=${HEX_A}`,
     `V1=${HEX_A}`,
     `v1 = ${HEX_A}`,
