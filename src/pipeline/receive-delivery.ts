@@ -105,7 +105,8 @@ export function createPipeline(deps: PipelineDependencies): Pipeline {
 
     const wanted = handlers.handlersFor(event.type);
     if (wanted.length === 0) {
-      await replay.complete(replayKey, claim.owner);
+      const marking = replay.complete(replayKey, claim.owner);
+      if (marking instanceof Promise) await marking;
       return success("ignored", event.id);
     }
     const context = new DeliveryContext(
@@ -116,7 +117,8 @@ export function createPipeline(deps: PipelineDependencies): Pipeline {
     const outcome = await runHandlers(wanted, event, context, deps.handlerTimeoutMs);
     if (outcome.kind === "ok") {
       metrics.handlerDuration.observe((performance.now() - dispatched) / 1000);
-      await replay.complete(replayKey, claim.owner);
+      const marking = replay.complete(replayKey, claim.owner);
+      if (marking instanceof Promise) await marking;
       return success("processed", event.id);
     }
     if (outcome.kind === "failed") {

@@ -18,8 +18,11 @@ export function doneTtlMsFor(toleranceSeconds: number): number {
 export interface ReplayGuard {
   /** @throws DeliveryFailedError `replay_store_unavailable` */
   claim(key: string): MaybePromise<ClaimResult>;
-  /** Marks done; a failure is logged and counted, never thrown (the event was handled). */
-  complete(key: string, owner: string): Promise<void>;
+  /**
+   * Marks done; a failure is logged and counted, never thrown (the event was handled).
+   * Synchronous when the store is (the memory store): nothing to await on the hot path.
+   */
+  complete(key: string, owner: string): MaybePromise<void>;
   /** Forgets the claim so a retry can run; a failure is logged (the lease then expires). */
   release(key: string, owner: string): Promise<void>;
   /** Keeps extending the lease until `until` settles (a handler past its timeout). */
@@ -79,15 +82,24 @@ export function createReplayGuard(options: ReplayGuardOptions): ReplayGuard {
       }
       return answer instanceof Promise ? answer.catch((error: unknown) => Promise.reject(unavailable(error))) : answer;
     },
-    async complete(key, owner) {
-      try {
-        if (!(await store.complete(key, owner, doneTtlMs))) lostClaim(key);
-      } catch (error) {
-        // The claim still holds the event (as "in progress") until its lease ends: keep trying
-        // to mark it done until then, so a store outage does not turn into a second run.
+    complete(key, owner) {
+      // The claim still holds the event (as "in progress") until its lease ends: on a failure,
+      // keep trying to mark it done until then, so a store outage does not turn into a second run.
+      const failed = (error: unknown): void => {
         logger.warn({ err: error, replay_key: key }, "could not mark a handled event done yet; retrying in the background");
         retryComplete(key, owner, Date.now() + leaseMs);
+      };
+      const settled = (done: boolean): void => {
+        if (!done) lostClaim(key);
+      };
+      let answer: MaybePromise<boolean>;
+      try {
+        answer = store.complete(key, owner, doneTtlMs);
+      } catch (error) {
+        return failed(error);
       }
+      if (answer instanceof Promise) return answer.then(settled, failed);
+      settled(answer);
     },
     async release(key, owner) {
       try {

@@ -1,0 +1,68 @@
+// The replay guard's "done" mark: synchronous over a synchronous store, retried in the background after a failure.
+import pino from "pino";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createReceiverMetrics } from "../../../src/observability/metrics.js";
+import { createReplayGuard } from "../../../src/pipeline/replay-guard.js";
+import { createMemoryReplayStore } from "../../../src/replay/memory-replay-store.js";
+import type { ReplayStore } from "../../../src/replay/replay-store.js";
+
+const LEASE_MS = 30_000;
+
+function guardOver(store: ReplayStore) {
+  const metrics = createReceiverMetrics();
+  const guard = createReplayGuard({ store, leaseMs: LEASE_MS, doneTtlMs: 600_000, logger: pino({ level: "silent" }), metrics });
+  const lost = async (): Promise<number> => (await metrics.replayCompleteFailures.get()).values[0]?.value ?? 0;
+  return { guard, lost };
+}
+
+async function claimed(guard: ReturnType<typeof guardOver>["guard"], key: string): Promise<string> {
+  const claim = await guard.claim(key);
+  if (claim.status !== "claimed") throw new Error(`expected a claim, got ${claim.status}`);
+  return claim.owner;
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("replay guard complete", () => {
+  it("marks done synchronously over the memory store (no promise on the hot path)", async () => {
+    const store = createMemoryReplayStore();
+    const { guard } = guardOver(store);
+    const owner = await claimed(guard, "a");
+    expect(guard.complete("a", owner)).toBeUndefined();
+    expect(await store.claim("a", LEASE_MS)).toEqual({ status: "duplicate" });
+  });
+
+  it("counts a claim lost before the mark (then at-least-once)", async () => {
+    const { guard, lost } = guardOver(createMemoryReplayStore());
+    await claimed(guard, "a");
+    await guard.complete("a", "not-the-owner");
+    expect(await lost()).toBe(1);
+  });
+
+  it.each(["throws", "rejects"] as const)("retries in the background when the store %s, until the mark lands", async (how) => {
+    vi.useFakeTimers();
+    const inner = createMemoryReplayStore();
+    let failures = 2;
+    const store: ReplayStore = {
+      ...inner,
+      complete(key, owner, ttlMs) {
+        if (failures > 0) {
+          failures -= 1;
+          if (how === "throws") throw new Error("store down");
+          return Promise.reject(new Error("store down"));
+        }
+        return inner.complete(key, owner, ttlMs);
+      },
+    };
+    const { guard, lost } = guardOver(store);
+    const owner = await claimed(guard, "a");
+    await guard.complete("a", owner); // never throws: the event was handled
+    expect(await inner.claim("a", LEASE_MS)).toEqual({ status: "in_progress" });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(failures).toBe(0);
+    expect(await inner.claim("a", LEASE_MS)).toEqual({ status: "duplicate" });
+    expect(await lost()).toBe(0);
+  });
+});
