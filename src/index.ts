@@ -19,5 +19,8 @@ export type { KeySource, KeySourceReadiness, VerificationKey } from "./keys/key-
 export { createStaticKeySource } from "./keys/static-key-source.js";
 export type { DeliveryRequest, DeliveryResult } from "./pipeline/receive-delivery.js";
 export type { Clock } from "./clock.js";
+export { memoryCounter } from "./rate-limit/memory-counter.js";
+export type { MemoryCounterOptions } from "./rate-limit/memory-counter.js";
+export { storeCounter } from "./rate-limit/store-counter.js";
 export type { RateLimitStoreFactory } from "./rate-limit/store-counter.js";
 export type { ClientStanding, CountedLimits, RateLimitCounter, RateLimitCounterFactory, RateLimiterName, WindowCount } from "./rate-limit/rate-limit-counter.js";

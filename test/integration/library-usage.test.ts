@@ -3,7 +3,8 @@ import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfigError, createReceiver, type Receiver } from "../../src/index.js";
+import { MemoryStore } from "express-rate-limit";
+import { ConfigError, createReceiver, memoryCounter, type Receiver } from "../../src/index.js";
 import { uniqueEvent } from "../support/fixtures.js";
 import { chatgptHeaders } from "../support/independent-signers.js";
 import { TEST_SECRET } from "../support/service.js";
@@ -64,5 +65,29 @@ describe("createReceiver in an existing Express app", () => {
   it("throws ConfigError naming the option for bad options", () => {
     expect(() => createReceiver({ secret: "short" })).toThrow(ConfigError);
     expect(() => createReceiver({ secret: TEST_SECRET, toleranceSeconds: 0 })).toThrowError(expect.objectContaining({ variable: "toleranceSeconds" }) as Error);
+    expect(() => createReceiver({ secret: TEST_SECRET, rateLimitStore: () => new MemoryStore(), rateLimitCounter: memoryCounter() })).toThrowError(
+      expect.objectContaining({ variable: "rateLimitCounter" }) as Error,
+    );
+  });
+
+  it.each([
+    ["a memory counter of its own", { rateLimitCounter: memoryCounter({ maxClients: 10 }) }],
+    ["an express-rate-limit store", { rateLimitStore: () => new MemoryStore() }],
+  ])("limits requests with %s", async (_name, limits) => {
+    const limited = createReceiver({ secret: TEST_SECRET, rateLimitPerMinute: 2, ...limits });
+    const app = express();
+    app.post("/hook", ...limited.middleware);
+    const listening = app.listen(0, "127.0.0.1");
+    await once(listening, "listening");
+    const url = `http://127.0.0.1:${(listening.address() as AddressInfo).port}/hook`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const body = uniqueEvent("batch.completed");
+      const headers = { "content-type": "application/json", ...chatgptHeaders(body, TEST_SECRET) };
+      statuses.push((await fetch(url, { method: "POST", headers, body })).status);
+    }
+    listening.close();
+    await limited.close();
+    expect(statuses).toEqual([200, 200, 429]);
   });
 });
