@@ -6,7 +6,7 @@ import type { ReceiverMetrics } from "../observability/metrics.js";
 import type { Pipeline } from "../pipeline/receive-delivery.js";
 import { isJsonContentType } from "./content-type.js";
 import { toErrorResponse } from "./error-response.js";
-import type { MaybePromise } from "../rate-limit/rate-limit-counter.js";
+import type { MaybePromise } from "../maybe-promise.js";
 import type { LimitInfo, RateLimits } from "../rate-limit/rate-limits.js";
 import { clientKey } from "./client-key.js";
 import { sendRateLimited } from "./rate-limit-answer.js";

@@ -1,7 +1,8 @@
 // The replay guard around a store: store failures become `replay_store_unavailable`, leases and ttls derive from config.
 import type { Logger } from "pino";
 import { DeliveryFailedError, ErrorCode } from "../errors.js";
-import type { ClaimResult, MaybePromise, ReplayStore } from "../replay/replay-store.js";
+import { isThenable, type MaybePromise } from "../maybe-promise.js";
+import type { ClaimResult, ReplayStore } from "../replay/replay-store.js";
 import type { ReceiverMetrics } from "../observability/metrics.js";
 
 /** Lease of a claim in progress: 2 x the handler timeout, at least 30 s (DESIGN.md section 5). */
@@ -80,7 +81,7 @@ export function createReplayGuard(options: ReplayGuardOptions): ReplayGuard {
       } catch (error) {
         throw unavailable(error);
       }
-      return answer instanceof Promise ? answer.catch((error: unknown) => Promise.reject(unavailable(error))) : answer;
+      return isThenable(answer) ? Promise.resolve(answer).catch((error: unknown) => Promise.reject(unavailable(error))) : answer;
     },
     complete(key, owner) {
       // The claim still holds the event (as "in progress") until its lease ends: on a failure,
@@ -98,7 +99,7 @@ export function createReplayGuard(options: ReplayGuardOptions): ReplayGuard {
       } catch (error) {
         return failed(error);
       }
-      if (answer instanceof Promise) return answer.then(settled, failed);
+      if (isThenable(answer)) return Promise.resolve(answer).then(settled, failed);
       settled(answer);
     },
     async release(key, owner) {

@@ -1,4 +1,5 @@
 // Where the per-client counts of both rate limiters live: the contract every backend meets.
+import type { MaybePromise } from "../maybe-promise.js";
 
 /** Which limiter a count is for (the counts of different limiters never share keys). */
 export type RateLimiterName = "requests" | "failures";
@@ -26,8 +27,6 @@ export interface CountedLimits {
   readonly windowMs: number;
 }
 
-/** A value, or a promise of it (the memory counter answers synchronously, remote ones do not). */
-export type MaybePromise<T> = T | Promise<T>;
 
 /**
  * The counts of both limiters. `countRequest` counts a request and reads the failure count in

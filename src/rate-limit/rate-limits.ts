@@ -3,7 +3,8 @@
 // request of that client is refused until its window ends.
 import type { Logger } from "pino";
 import { memoryCounter } from "./memory-counter.js";
-import type { ClientStanding, MaybePromise, RateLimitCounterFactory } from "./rate-limit-counter.js";
+import { isThenable, type MaybePromise } from "../maybe-promise.js";
+import type { ClientStanding, RateLimitCounterFactory } from "./rate-limit-counter.js";
 
 /** The rate-limit window: one minute (limits are per minute). */
 export const WINDOW_MS = 60_000;
@@ -70,12 +71,31 @@ export function createRateLimits(options: RateLimitOptions): RateLimits {
   const makeCounter = options.counter ?? memoryCounter();
   const counter = makeCounter({ requests: perMinute > 0, failures: failuresPerMinute > 0, windowMs: WINDOW_MS }, onError);
   const judge = (standing: ClientStanding): LimitInfo | undefined => refusalFor(standing, perMinute, failuresPerMinute);
+  // Counters promise never to fail, but a custom one might: a failing counter limits nothing
+  // (as a failing store did with express-rate-limit's passOnStoreError), it never turns an
+  // answer into a 500.
+  const passed = (error: unknown): undefined => {
+    onError(error);
+    return undefined;
+  };
   return {
     admit(key) {
-      const standing = counter.countRequest(key);
-      return standing instanceof Promise ? standing.then(judge) : judge(standing);
+      try {
+        const standing = counter.countRequest(key);
+        return isThenable(standing) ? Promise.resolve(standing).then(judge, passed) : judge(standing);
+      } catch (error) {
+        return passed(error);
+      }
     },
-    recordFailure: (key, status) => (failuresPerMinute > 0 && FAILURE_STATUSES.has(status) ? counter.countFailure(key) : undefined),
+    recordFailure(key, status) {
+      if (failuresPerMinute === 0 || !FAILURE_STATUSES.has(status)) return undefined;
+      try {
+        const counting = counter.countFailure(key);
+        return isThenable(counting) ? Promise.resolve(counting).then(undefined, passed) : undefined;
+      } catch (error) {
+        return passed(error);
+      }
+    },
     close: () => counter.close(),
   };
 }

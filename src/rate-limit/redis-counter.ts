@@ -6,33 +6,57 @@ import { defineScript, evalScript } from "../replay/redis-scripts.js";
 import type { ClientStanding, CountedLimits, RateLimitCounter, RateLimitCounterFactory, WindowCount } from "./rate-limit-counter.js";
 
 /**
+ * Lua helpers of both scripts. Every key under the prefix is ours: one that is not a counter
+ * (written by hand, or by something else sharing the prefix) is replaced rather than left to fail
+ * every request's script, and a counter without an expiry gets one, so no client is refused for
+ * good by a window that never ends.
+ */
+const HELPERS = `local function count(key, window)
+  local ok, hits = pcall(redis.call, 'INCR', key)
+  if not ok then
+    redis.call('DEL', key)
+    hits = redis.call('INCR', key)
+  end
+  local left = redis.call('PTTL', key)
+  if left < 0 then
+    redis.call('PEXPIRE', key, window)
+    left = tonumber(window)
+  end
+  return hits, left
+end
+local function read(key, window)
+  local ok, value = pcall(redis.call, 'GET', key)
+  local hits = ok and tonumber(value or '0') or nil
+  if hits == nil then
+    redis.call('DEL', key)
+    return 0, -2
+  end
+  local left = redis.call('PTTL', key)
+  if left == -1 then
+    redis.call('PEXPIRE', key, window)
+    left = tonumber(window)
+  end
+  return hits, left
+end
+`;
+
+/**
  * KEYS = requests key, failures key; ARGV = window ms, "1" to count the request, "1" to read the
  * failures. A fixed window per key: it starts with the key's first hit and ends `window` ms later.
  * Returns {requests, requests ms left, failures, failures ms left}, -1 where not counted.
  */
 const COUNT_REQUEST = defineScript(
   "rate_limit_request",
-  `local hits, left, failures, failuresLeft = -1, -1, -1, -1
-if ARGV[2] == '1' then
-  hits = redis.call('INCR', KEYS[1])
-  left = redis.call('PTTL', KEYS[1])
-  if left <= 0 then
-    redis.call('PEXPIRE', KEYS[1], ARGV[1])
-    left = tonumber(ARGV[1])
-  end
-end
-if ARGV[3] == '1' then
-  failures = tonumber(redis.call('GET', KEYS[2]) or '0') or 0
-  failuresLeft = redis.call('PTTL', KEYS[2])
-end
+  `${HELPERS}local hits, left, failures, failuresLeft = -1, -1, -1, -1
+if ARGV[2] == '1' then hits, left = count(KEYS[1], ARGV[1]) end
+if ARGV[3] == '1' then failures, failuresLeft = read(KEYS[2], ARGV[1]) end
 return {hits, left, failures, failuresLeft}`,
 );
 
 /** KEYS = failures key; ARGV = window ms. Counts one failed answer in the key's window. */
 const COUNT_FAILURE = defineScript(
   "rate_limit_failure",
-  `local hits = redis.call('INCR', KEYS[1])
-if redis.call('PTTL', KEYS[1]) <= 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+  `${HELPERS}local hits = count(KEYS[1], ARGV[1])
 return hits`,
 );
 

@@ -1,7 +1,8 @@
 // The replay store contract (DESIGN.md section 5): claim / extend / complete / release, owner-checked.
+import type { MaybePromise } from "../maybe-promise.js";
 
 /** A value or a promise of it: the memory store answers synchronously, Redis asynchronously. */
-export type MaybePromise<T> = T | Promise<T>;
+export type { MaybePromise } from "../maybe-promise.js";
 
 /** The answer to a claim. */
 export type ClaimResult =

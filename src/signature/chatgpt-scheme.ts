@@ -18,8 +18,10 @@ const HEX_64 = /^[0-9a-fA-F]{64}$/;
  */
 export function parseChatgptSignatures(value: string): Buffer[] {
   // The common case, one `v1=<hex>` entry, without splitting or a regex: hex decoding stops at
-  // the first non-hex character, so 32 bytes out means 64 hex digits in.
-  if (value.length === 67 && value.startsWith("v1=")) {
+  // the first non-hex character, so 32 bytes out means 64 hex digits in, for ASCII text (a JS
+  // string with wider characters, as `verify()` may be given, is decoded from their low bytes,
+  // hence the byte-length check; header text from Node is always one byte per character).
+  if (value.length === 67 && value.startsWith("v1=") && Buffer.byteLength(value) === 67) {
     const digest = Buffer.from(value.slice(3), "hex");
     if (digest.length === 32) return [digest];
   }

@@ -22,7 +22,7 @@ rateLimitCounterContract("redis", () => redisCounter(connection, PREFIX));
 
 describe("redis counter", () => {
   it("starts a new window when the old one ends", async () => {
-    const counter = redisCounter(connection, PREFIX)({ requests: true, failures: true, windowMs: 50 }, () => undefined);
+    const counter = redisCounter(connection, PREFIX)({ requests: true, failures: true, windowMs: 500 }, () => undefined);
     const key = `window-${randomUUID()}`;
     await counter.countRequest(key);
     await counter.countFailure(key);
@@ -46,5 +46,34 @@ describe("redis counter", () => {
     expect(errors).toHaveLength(2);
     expect(errors[0]).toMatchObject({ code: "redis_offline" });
     await down.close();
+  });
+
+  it("gives a failure count without an expiry one, so no client is refused for good", async () => {
+    const errors: unknown[] = [];
+    const counter = redisCounter(connection, PREFIX)({ requests: true, failures: true, windowMs: 60_000 }, (error) => errors.push(error));
+    const key = `no-ttl-${randomUUID()}`;
+    await connection.sendCommand(["SET", `${PREFIX}failures:${key}`, "40"]);
+    const standing = await counter.countRequest(key);
+    expect(standing.failures?.hits).toBe(40);
+    expect(standing.failures?.resetAt).toBeGreaterThan(Date.now());
+    const ttl = await connection.sendCommand<number>(["PTTL", `${PREFIX}failures:${key}`]);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+    expect(errors).toEqual([]);
+  });
+
+  it("replaces keys under its prefix that are not counters instead of failing every request", async () => {
+    const errors: unknown[] = [];
+    const counter = redisCounter(connection, PREFIX)({ requests: true, failures: true, windowMs: 60_000 }, (error) => errors.push(error));
+    const key = `corrupt-${randomUUID()}`;
+    await connection.sendCommand(["SET", `${PREFIX}requests:${key}`, "not a number"]);
+    await connection.sendCommand(["RPUSH", `${PREFIX}failures:${key}`, "x"]);
+    expect(await counter.countRequest(key)).toMatchObject({ requests: { hits: 1 }, failures: { hits: 0 } });
+    await counter.countFailure(key);
+    expect((await counter.countRequest(key)).failures?.hits).toBe(1);
+    await connection.sendCommand(["SET", `${PREFIX}failures:${key}`, "garbage"]);
+    await counter.countFailure(key);
+    expect(await counter.countRequest(key)).toMatchObject({ requests: { hits: 3 }, failures: { hits: 1 } });
+    expect(errors).toEqual([]);
   });
 });

@@ -49,6 +49,8 @@ describe("parseChatgptSignatures", () => {
     `v1=${HEX_A.slice(0, 31)}x${HEX_A.slice(32)}`,
     `v1=${HEX_A.slice(0, 63)}z`,
     `v1=${HEX_A.slice(0, 63)} `,
+    // A character wider than a byte whose low byte is a hex digit ("\u0130" ends in 0x30, "0").
+    `v1=\u0130${HEX_A.slice(1)}`,
     `v2=${HEX_A}`,
     `V1=${HEX_A}`,
     `v1 = ${HEX_A}`,

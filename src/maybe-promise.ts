@@ -1,0 +1,13 @@
+// Answers that are synchronous when they can be (memory stores) and promises when not (Redis).
+
+/** A value, or a promise of it. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * Whether `value` is a promise or any other thenable. Answers of pluggable parts (stores,
+ * counters) are tested this way, not with `instanceof Promise`, so a promise of another library
+ * or realm is awaited rather than taken for a value.
+ */
+export function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
+}
