@@ -52,4 +52,22 @@ describe("a sender that leaves mid-request", () => {
     const body = uniqueEvent();
     expect((await service.post(body, chatgptHeaders(body, TEST_SECRET))).status).toBe(200);
   });
+
+  it("is neither verified nor counted when it half-closes (FIN) after a whole request, before its body is read", async () => {
+    const port = Number(new URL(service.url).port);
+    const before = await (await fetch(`${service.url}/metrics`)).text();
+    for (let i = 0; i < 8; i++) {
+      const body = uniqueEvent();
+      const headers = Object.entries(chatgptHeaders(body, TEST_SECRET)).map(([name, value]) => `${name}: ${value}`);
+      const socket = connect(port, "127.0.0.1");
+      socket.on("error", () => undefined);
+      // The whole request, then the write side closed at once, as a load generator or a proxy
+      // does when it stops: Node aborts the pending request while the limiter still waits.
+      socket.end(rawPost(WEBHOOK_PATH, ["Content-Type: application/json", ...headers], body));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the slow store answers, the route runs
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    expect(metrics).not.toMatch(/outcome="invalid_signature"/);
+    expect(metrics.match(/outcome="invalid_payload"\} (\d+)/)?.[1]).toBe(before.match(/outcome="invalid_payload"\} (\d+)/)?.[1]);
+  });
 });
