@@ -29,12 +29,19 @@ const BODY_ERRORS: Readonly<Record<string, DeliveryRejectedError>> = {
   "request.size.invalid": new DeliveryRejectedError(ErrorCode.INVALID_PAYLOAD, "body length does not match Content-Length"),
 };
 
-/** Whether the sender is gone, or its body was cut short (the socket closed before it was read). */
+/**
+ * Whether the request has no sender left to answer, or no whole body to verify: the socket
+ * closed or reset, the body was cut short, or the sender half-closed after its request. On a
+ * half-close (FIN) Node ends the socket, so no answer can reach the sender, and body-parser,
+ * seeing the socket's read side closed, skips the body it already holds (on-finished): the
+ * declared body was then never read.
+ */
 function senderLeft(req: Request): boolean {
-  if (!req.complete || req.socket.destroyed) return true;
+  if (!req.complete || req.socket.destroyed || !req.socket.writable) return true;
   const declared = req.headers["content-length"];
+  if (declared === undefined) return false;
   const body: unknown = req.body;
-  return declared !== undefined && Buffer.isBuffer(body) && body.length !== Number(declared);
+  return Buffer.isBuffer(body) ? body.length !== Number(declared) : Number(declared) > 0;
 }
 
 /**
@@ -85,7 +92,8 @@ export function createWebhookMiddleware(options: WebhookMiddlewareOptions): Requ
     readBody(req, res, (error?: unknown) => {
       // A sender that went away before its body was read gets no answer and no verdict: verifying
       // a body that never (fully) came would count a forgery, and a failure against its limit.
-      if (error === undefined && senderLeft(req)) return;
+      // Its connection is closed, so nothing waits on it (a no-op when Node closed it already).
+      if (error === undefined && senderLeft(req)) return void req.socket.destroy();
       const done = error === undefined ? receive(req, res) : bodyFailed(error, req, res);
       done.catch(next);
     });
