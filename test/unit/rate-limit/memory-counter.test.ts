@@ -1,14 +1,9 @@
 // The memory counter: the contract, fixed windows on a fake clock, and memory bounded by maxClients.
 import { describe, expect, it } from "vitest";
-import type { Clock } from "../../../src/clock.js";
 import { memoryCounter } from "../../../src/rate-limit/memory-counter.js";
 import type { ClientStanding, RateLimitCounter } from "../../../src/rate-limit/rate-limit-counter.js";
 import { rateLimitCounterContract } from "../../contract/rate-limit-counter-contract.js";
-
-function fakeClock(start = 1_700_000_000_000): Clock & { advance(ms: number): void } {
-  let now = start;
-  return { now: () => now, advance: (ms) => void (now += ms) };
-}
+import { fakeClock } from "../../support/fake-clock.js";
 
 const LIMITS = { requests: true, failures: true, windowMs: 60_000 };
 

@@ -1,19 +1,8 @@
 // The memory replay store: the shared contract on a fake clock, plus its LRU bound.
 import { describe, expect, it, vi } from "vitest";
-import type { Clock } from "../../../src/clock.js";
 import { createMemoryReplayStore } from "../../../src/replay/memory-replay-store.js";
 import { replayStoreContract } from "../../contract/replay-store-contract.js";
-
-/** A plain fake clock: the store must read it on every check (no timer tricks). */
-function fakeClock(start = 1_700_000_000_000): Clock & { advance(ms: number): void } {
-  let now = start;
-  return {
-    now: () => now,
-    advance(ms) {
-      now += ms;
-    },
-  };
-}
+import { fakeClock } from "../../support/fake-clock.js";
 
 replayStoreContract("memory", () => {
   const clock = fakeClock();
