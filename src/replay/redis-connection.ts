@@ -1,7 +1,6 @@
 // One node-redis client per process, shared by the replay store and the rate limiter: reconnects by itself, fails fast while down.
 import type { Logger } from "pino";
 import { createClient } from "redis";
-import { withTimeout } from "./redis-command.js";
 
 /** The node-redis client type this package creates. */
 export type RedisClient = ReturnType<typeof createClient>;
@@ -10,7 +9,7 @@ export type RedisClient = ReturnType<typeof createClient>;
 export interface RedisConnectionOptions {
   /** `redis://[user:password@]host:port[/db]` or `rediss://...` for TLS. */
   readonly url: string;
-  /** Bound on every command sent through {@link RedisConnection.sendCommand}. Defaults to 1000 ms. */
+  /** Bound on every command of the stores using this connection. Defaults to 1000 ms. */
   readonly commandTimeoutMs?: number;
   /** Bound on opening a TCP connection. Defaults to 2000 ms. */
   readonly connectTimeoutMs?: number;
@@ -28,11 +27,6 @@ export interface RedisConnection {
   readonly commandTimeoutMs: number;
   /** The URL with its password masked, for logs and errors. */
   readonly redactedUrl: string;
-  /**
-   * Sends a raw command, bounded by `commandTimeoutMs`.
-   * @throws RedisStoreError `redis_timeout`, `redis_offline` or `redis_failed`
-   */
-  sendCommand<T = unknown>(args: readonly string[]): Promise<T>;
   /** Resolves true once connected, or false after `timeoutMs` (the client keeps trying). */
   waitUntilReady(timeoutMs: number): Promise<boolean>;
   /** Closes the client: waits briefly for commands in flight, then drops the socket. */
@@ -97,7 +91,6 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
     client,
     commandTimeoutMs,
     redactedUrl,
-    sendCommand: <T>(args: readonly string[]) => withTimeout(client.sendCommand<T>([...args]), commandTimeoutMs, args[0] ?? "command"),
     async waitUntilReady(timeoutMs) {
       if (client.isReady) return true;
       let timer: NodeJS.Timeout | undefined;

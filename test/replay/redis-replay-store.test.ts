@@ -102,9 +102,9 @@ describe("redis replay store", () => {
     const store = createRedisReplayStore({ connection, keyPrefix: PREFIX });
     const key = randomUUID();
     await owner(store, key);
-    expect(await connection.sendCommand(["EXISTS", `${PREFIX}${key}`])).toBe(1);
+    expect(await connection.client.sendCommand(["EXISTS", `${PREFIX}${key}`])).toBe(1);
     await store.close();
-    expect(await connection.sendCommand(["PING"])).toBe("PONG");
+    expect(await connection.client.sendCommand(["PING"])).toBe("PONG");
   });
 
   it("writes only under its prefix, as the owner token or the done marker", async () => {
