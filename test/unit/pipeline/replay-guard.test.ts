@@ -65,4 +65,37 @@ describe("replay guard complete", () => {
     expect(await inner.claim("a", LEASE_MS)).toEqual({ status: "duplicate" });
     expect(await lost()).toBe(0);
   });
+
+  it("awaits a store that answers with a thenable of another library, and maps its failures", async () => {
+    const inner = createMemoryReplayStore();
+    /** A thenable that is not a native promise (another library, another realm). */
+    const foreign = <T>(settle: () => T) => ({
+      then(resolve: (value: T) => void, reject: (reason: unknown) => void): void {
+        try {
+          resolve(settle());
+        } catch (error) {
+          reject(error);
+        }
+      },
+    });
+    let down = false;
+    const store: ReplayStore = {
+      ...inner,
+      claim: (key, leaseMs) =>
+        foreign(() => {
+          if (down) throw new Error("store down");
+          return inner.claim(key, leaseMs);
+        }) as never,
+      complete: () => foreign(() => false) as never,
+    };
+    const { guard, lost } = guardOver(store);
+    const claiming = guard.claim("a");
+    expect(claiming).toBeInstanceOf(Promise);
+    const claim = await claiming;
+    expect(claim.status).toBe("claimed");
+    await guard.complete("a", claim.status === "claimed" ? claim.owner : "");
+    expect(await lost()).toBe(1);
+    down = true;
+    await expect(Promise.resolve(guard.claim("b"))).rejects.toMatchObject({ code: "replay_store_unavailable" });
+  });
 });
