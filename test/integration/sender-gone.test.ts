@@ -59,7 +59,9 @@ describe("a sender that leaves mid-request", () => {
 
 describe("a sender that half-closes after its whole request", () => {
   let halfClosed: TestService;
-  let admissionsWaiting: Array<() => void> = [];
+  const admissionsWaiting: Array<() => void> = [];
+  /** While closed, admissions wait for the sender's FIN; open, they pass at once. */
+  let gateOpen = false;
   let handledHere = 0;
   beforeAll(async () => {
     const counter = memoryCounter();
@@ -70,7 +72,8 @@ describe("a sender that half-closes after its whole request", () => {
       const inner = counter(limits, onError);
       return {
         ...inner,
-        countRequest: (key) => new Promise<void>((resolve) => admissionsWaiting.push(resolve)).then(() => inner.countRequest(key)),
+        countRequest: (key) =>
+          gateOpen ? inner.countRequest(key) : new Promise<void>((resolve) => admissionsWaiting.push(resolve)).then(() => inner.countRequest(key)),
       };
     };
     halfClosed = await startTestService({ RATE_LIMIT_PER_MINUTE: "1000", RATE_LIMIT_FAILURES_PER_MINUTE: "5" }, {
@@ -99,12 +102,31 @@ describe("a sender that half-closes after its whole request", () => {
     const metrics = await (await fetch(`${halfClosed.url}/metrics`)).text();
     expect(metrics).not.toMatch(/outcome="invalid_signature"/);
     // Eight half-closed senders counted no failure: a valid delivery still passes the limit of 5.
-    admissionsWaiting = [];
+    gateOpen = true;
     const body = uniqueEvent();
-    const posting = halfClosed.post(body, chatgptHeaders(body, TEST_SECRET));
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    for (const release of admissionsWaiting.splice(0)) release();
-    expect((await posting).status).toBe(200);
+    expect((await halfClosed.post(body, chatgptHeaders(body, TEST_SECRET))).status).toBe(200);
     expect(handledHere).toBe(1);
+    gateOpen = false;
+  });
+
+  it("on a server that keeps half-open connections, closes the connection instead of leaving the sender waiting", async () => {
+    const server = halfClosed.server as typeof halfClosed.server & { httpAllowHalfOpen: boolean };
+    server.httpAllowHalfOpen = true;
+    try {
+      const body = uniqueEvent();
+      const headers = Object.entries(chatgptHeaders(body, TEST_SECRET)).map(([name, value]) => `${name}: ${value}`);
+      const socket = connect(Number(new URL(halfClosed.url).port), "127.0.0.1");
+      socket.on("error", () => undefined);
+      let answered = "";
+      socket.on("data", (chunk: Buffer) => void (answered += chunk.toString()));
+      socket.end(rawPost(WEBHOOK_PATH, ["Content-Type: application/json", ...headers], body));
+      // Without the close the sender would wait until its own timeout (the test's would fail first).
+      await once(socket, "close");
+      expect(answered).toBe("");
+      const metrics = await (await fetch(`${halfClosed.url}/metrics`)).text();
+      expect(metrics).not.toMatch(/outcome="invalid_signature"/);
+    } finally {
+      server.httpAllowHalfOpen = false;
+    }
   });
 });
