@@ -13,6 +13,7 @@ const INTEGER_VARIABLES: Readonly<Record<IntegerOption, string>> = {
   maxBodyBytes: "WEBHOOK_MAX_BODY_BYTES",
   handlerTimeoutMs: "HANDLER_TIMEOUT_MS",
   replayMaxEntries: "REPLAY_MAX_ENTRIES",
+  replayRetentionSeconds: "REPLAY_RETENTION_SECONDS",
   rateLimitPerMinute: "RATE_LIMIT_PER_MINUTE",
   rateLimitFailuresPerMinute: "RATE_LIMIT_FAILURES_PER_MINUTE",
 };

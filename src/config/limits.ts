@@ -14,6 +14,7 @@ export const INTEGER_SETTINGS = {
   maxBodyBytes: { min: 1, max: 100 * 1024 * 1024, default: 1_048_576 },
   handlerTimeoutMs: { min: 1, max: 3_600_000, default: 10_000 },
   replayMaxEntries: { min: 1, max: 100_000_000, default: 100_000 },
+  replayRetentionSeconds: { min: 1, max: 31_536_000, default: 345_600 },
   rateLimitPerMinute: { min: 0, max: 1_000_000_000, default: 600 },
   rateLimitFailuresPerMinute: { min: 0, max: 1_000_000_000, default: 30 },
 } as const satisfies Record<string, IntegerSetting>;

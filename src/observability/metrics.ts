@@ -14,6 +14,8 @@ export interface ReceiverMetrics {
   readonly replayEvictions: Counter;
   /** Events handled whose "done" mark could not be stored (then at-least-once). */
   readonly replayCompleteFailures: Counter;
+  /** Claims of handlers still running that could not be extended (lost, or the store failed). */
+  readonly replayLostClaims: Counter;
 }
 
 /** Creates the metrics on `registry` (a new one by default, so receivers do not collide). */
@@ -55,6 +57,11 @@ export function createReceiverMetrics(registry: Registry = new Registry()): Rece
     replayCompleteFailures: new Counter({
       name: "webhook_replay_complete_failures_total",
       help: "Handled events whose done mark could not be stored",
+      registers: [registry],
+    }),
+    replayLostClaims: new Counter({
+      name: "webhook_replay_lost_claims_total",
+      help: "Claims of handlers still running that could not be extended (lost, or the store failed)",
       registers: [registry],
     }),
   };

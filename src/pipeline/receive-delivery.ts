@@ -105,7 +105,7 @@ export function createPipeline(deps: PipelineDependencies): Pipeline {
 
     const wanted = handlers.handlersFor(event.type);
     if (wanted.length === 0) {
-      const marking = replay.complete(replayKey, claim.owner);
+      const marking = replay.complete(replayKey, claim.owner, parsed.timestamp);
       if (marking instanceof Promise) await marking;
       return success("ignored", event.id);
     }
@@ -117,7 +117,7 @@ export function createPipeline(deps: PipelineDependencies): Pipeline {
     const outcome = await runHandlers(wanted, event, context, deps.handlerTimeoutMs);
     if (outcome.kind === "ok") {
       metrics.handlerDuration.observe((performance.now() - dispatched) / 1000);
-      const marking = replay.complete(replayKey, claim.owner);
+      const marking = replay.complete(replayKey, claim.owner, parsed.timestamp);
       if (marking instanceof Promise) await marking;
       return success("processed", event.id);
     }
@@ -132,7 +132,7 @@ export function createPipeline(deps: PipelineDependencies): Pipeline {
     replay.holdUntil(replayKey, claim.owner, outcome.settled);
     void outcome.settled.then(async (error) => {
       metrics.handlerDuration.observe((performance.now() - dispatched) / 1000);
-      if (error === undefined) await replay.complete(replayKey, claim.owner);
+      if (error === undefined) await replay.complete(replayKey, claim.owner, parsed.timestamp);
       else await replay.release(replayKey, claim.owner);
       logger.warn(
         { err: error, event_id: event.id, event_type: event.type, outcome: error === undefined ? "processed" : "handler_failed" },

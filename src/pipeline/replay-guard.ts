@@ -1,40 +1,36 @@
 // The replay guard around a store: store failures become `replay_store_unavailable`, leases and ttls derive from config.
 import type { Logger } from "pino";
+import type { Clock } from "../clock.js";
 import { DeliveryFailedError, ErrorCode } from "../errors.js";
 import { isThenable, type MaybePromise } from "../maybe-promise.js";
 import type { ClaimResult, ReplayStore } from "../replay/replay-store.js";
+import { doneTtlMs, extendEveryMsFor, type RetentionPolicy } from "../replay/replay-policy.js";
 import type { ReceiverMetrics } from "../observability/metrics.js";
-
-/** Lease of a claim in progress: 2 x the handler timeout, at least 30 s (DESIGN.md section 5). */
-export function leaseMsFor(handlerTimeoutMs: number): number {
-  return Math.max(2 * handlerTimeoutMs, 30_000);
-}
-
-/** Life of a done entry: 2 x tolerance, so a replay is caught by the clock or the store. */
-export function doneTtlMsFor(toleranceSeconds: number): number {
-  return 2 * toleranceSeconds * 1000;
-}
 
 /** Claim / complete / release with the receiver's policy. */
 export interface ReplayGuard {
   /** @throws DeliveryFailedError `replay_store_unavailable` */
   claim(key: string): MaybePromise<ClaimResult>;
   /**
-   * Marks done; a failure is logged and counted, never thrown (the event was handled).
-   * Synchronous when the store is (the memory store): nothing to await on the hot path.
+   * Marks done for the retention (and at least until the freshness window of a delivery signed
+   * at `signedAtSeconds` closes); a failure is logged and counted, never thrown (the event was
+   * handled). Synchronous when the store is (the memory store): nothing to await on the hot path.
    */
-  complete(key: string, owner: string): MaybePromise<void>;
+  complete(key: string, owner: string, signedAtSeconds: number): MaybePromise<void>;
   /** Forgets the claim so a retry can run; a failure is logged (the lease then expires). */
   release(key: string, owner: string): Promise<void>;
-  /** Keeps extending the lease until `until` settles (a handler past its timeout). */
+  /**
+   * Keeps the claim of a handler that outlived its timeout: extends it at once, then every
+   * third of a lease, until `until` settles. A failed extension is logged at error and counted.
+   */
   holdUntil(key: string, owner: string, until: Promise<unknown>): void;
 }
 
 /** Options of {@link createReplayGuard}. */
-export interface ReplayGuardOptions {
+export interface ReplayGuardOptions extends RetentionPolicy {
   readonly store: ReplayStore;
   readonly leaseMs: number;
-  readonly doneTtlMs: number;
+  readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics: ReceiverMetrics;
 }
@@ -51,21 +47,21 @@ const RETRY_MAX_MS = 2_000;
 
 /** Creates the guard. */
 export function createReplayGuard(options: ReplayGuardOptions): ReplayGuard {
-  const { store, leaseMs, doneTtlMs, logger, metrics } = options;
+  const { store, leaseMs, clock, logger, metrics } = options;
 
   const lostClaim = (key: string): void => {
     metrics.replayCompleteFailures.inc();
     logger.warn({ replay_key: key }, "claim was lost before the event was marked done; it is now at-least-once");
   };
 
-  const retryComplete = (key: string, owner: string, deadline: number, wait = RETRY_FIRST_MS): void => {
+  const retryComplete = (key: string, owner: string, ttlMs: number, deadline: number, wait = RETRY_FIRST_MS): void => {
     setTimeout(() => {
       Promise.resolve()
-        .then(() => store.complete(key, owner, doneTtlMs))
+        .then(() => store.complete(key, owner, ttlMs))
         .then(
           (done) => (done ? logger.info({ replay_key: key }, "handled event marked done after a store outage") : lostClaim(key)),
           (error: unknown) => {
-            if (Date.now() + wait < deadline) return retryComplete(key, owner, deadline, Math.min(wait * 2, RETRY_MAX_MS));
+            if (clock.now() + wait < deadline) return retryComplete(key, owner, ttlMs, deadline, Math.min(wait * 2, RETRY_MAX_MS));
             metrics.replayCompleteFailures.inc();
             logger.error({ err: error, replay_key: key }, "could not mark a handled event done before its lease ended; it is now at-least-once");
           },
@@ -83,19 +79,20 @@ export function createReplayGuard(options: ReplayGuardOptions): ReplayGuard {
       }
       return isThenable(answer) ? Promise.resolve(answer).catch((error: unknown) => Promise.reject(unavailable(error))) : answer;
     },
-    complete(key, owner) {
+    complete(key, owner, signedAtSeconds) {
+      const ttlMs = doneTtlMs(options, signedAtSeconds, clock.now());
       // The claim still holds the event (as "in progress") until its lease ends: on a failure,
       // keep trying to mark it done until then, so a store outage does not turn into a second run.
       const failed = (error: unknown): void => {
         logger.warn({ err: error, replay_key: key }, "could not mark a handled event done yet; retrying in the background");
-        retryComplete(key, owner, Date.now() + leaseMs);
+        retryComplete(key, owner, ttlMs, clock.now() + leaseMs);
       };
       const settled = (done: boolean): void => {
         if (!done) lostClaim(key);
       };
       let answer: MaybePromise<boolean>;
       try {
-        answer = store.complete(key, owner, doneTtlMs);
+        answer = store.complete(key, owner, ttlMs);
       } catch (error) {
         return failed(error);
       }
@@ -110,13 +107,31 @@ export function createReplayGuard(options: ReplayGuardOptions): ReplayGuard {
       }
     },
     holdUntil(key, owner, until) {
-      const timer = setInterval(() => {
+      let settled = false;
+      const failedExtension = (why: string, error?: unknown): void => {
+        if (settled) return;
+        metrics.replayLostClaims.inc();
+        logger.error({ err: error, replay_key: key }, why);
+      };
+      const extend = (): void => {
         Promise.resolve()
           .then(() => store.extend(key, owner, leaseMs))
-          .catch((error: unknown) => logger.warn({ err: error, replay_key: key }, "could not extend a claim"));
-      }, leaseMs / 2);
+          .then(
+            (held) => {
+              if (held) return;
+              clearInterval(timer); // Another claim holds the key now: extending is pointless.
+              failedExtension("the claim of a handler still running was lost: a retry may run the event again");
+            },
+            (error: unknown) => failedExtension("could not extend the claim of a handler still running", error),
+          );
+      };
+      const timer = setInterval(extend, extendEveryMsFor(leaseMs));
       timer.unref();
-      void until.finally(() => clearInterval(timer));
+      extend();
+      void until.finally(() => {
+        settled = true;
+        clearInterval(timer);
+      });
     },
   };
 }

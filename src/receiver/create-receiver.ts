@@ -8,8 +8,10 @@ import { sendJson } from "../http/send-json.js";
 import { createWebhookMiddleware } from "../http/webhook-middleware.js";
 import { createReceiverMetrics, type ReceiverMetrics } from "../observability/metrics.js";
 import { createPipeline, type DeliveryRequest, type DeliveryResult } from "../pipeline/receive-delivery.js";
-import { createReplayGuard, doneTtlMsFor, leaseMsFor } from "../pipeline/replay-guard.js";
+import { createReplayGuard } from "../pipeline/replay-guard.js";
+import { createEvictionWarning } from "../replay/eviction-warning.js";
 import { createMemoryReplayStore } from "../replay/memory-replay-store.js";
+import { leaseMsFor } from "../replay/replay-policy.js";
 import { schemes } from "../signature/schemes.js";
 import { resolveOptions, type ReceiverConfig, type ReceiverOptions } from "./options.js";
 
@@ -58,7 +60,13 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     createMemoryReplayStore({
       maxEntries: config.replayMaxEntries,
       clock: config.clock,
-      onEvict: () => metrics.replayEvictions.inc(),
+      onEvict: createEvictionWarning({
+        logger,
+        clock: config.clock,
+        counter: metrics.replayEvictions,
+        maxEntries: config.replayMaxEntries,
+        retentionSeconds: config.replayRetentionSeconds,
+      }),
     });
   const handlers = createHandlerRegistry();
   const pipeline = createPipeline({
@@ -68,7 +76,9 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     replay: createReplayGuard({
       store,
       leaseMs: leaseMsFor(config.handlerTimeoutMs),
-      doneTtlMs: doneTtlMsFor(config.toleranceSeconds),
+      retentionSeconds: config.replayRetentionSeconds,
+      toleranceSeconds: config.toleranceSeconds,
+      clock: config.clock,
       logger,
       metrics,
     }),

@@ -32,6 +32,12 @@ export interface ReceiverOptions {
   readonly replayStore?: ReplayStore;
   /** Bound of the default memory store. Defaults to 100000. */
   readonly replayMaxEntries?: number;
+  /**
+   * Seconds a handled event's id is remembered, so a retry of it is answered `duplicate`.
+   * Defaults to 345600 (4 days: longer than the provider's 72-hour retry horizon). A done mark
+   * never expires before its delivery's freshness window has closed, whatever this says.
+   */
+  readonly replayRetentionSeconds?: number;
   /** Requests per minute per client IP; 0 disables. Defaults to 600. */
   readonly rateLimitPerMinute?: number;
   /** Failed (400/401/413/415) requests per minute per client IP before all get 429; 0 disables. Defaults to 30. */

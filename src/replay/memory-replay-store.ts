@@ -18,8 +18,9 @@ export interface MemoryReplayStoreOptions {
   readonly maxEntries?: number;
   readonly clock?: Clock;
   /**
-   * Called when a live entry is pushed out to make room: that event could then be replayed
-   * within the time window, so the service counts and logs it.
+   * Called when an entry that had not expired yet (a claim, or a done mark younger than its
+   * retention) is pushed out to make room: that event could then be handled again, so the
+   * service counts it and warns that dedupe is shorter than configured.
    */
   readonly onEvict?: (key: string) => void;
 }
@@ -28,8 +29,8 @@ const DUPLICATE: ClaimResult = { status: "duplicate" };
 const IN_PROGRESS: ClaimResult = { status: "in_progress" };
 
 /**
- * Creates the memory store. Entries expire by their own TTL (a lease, or 2 x tolerance once
- * done); when full, the least recently used live entry is evicted and `onEvict` called.
+ * Creates the memory store. Entries expire by their own TTL (a lease, or the retention once
+ * done); when full, the least recently used entry is evicted and, if it was live, `onEvict` called.
  */
 export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}): ReplayStore {
   const clock = options.clock ?? systemClock;
@@ -42,7 +43,8 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
     ttlResolution: 0,
     ...(onEvict && {
       dispose: (_value: Entry, key: string, reason: LRUCache.DisposeReason) => {
-        if (reason === "evict") onEvict(key);
+        // Still indexed while disposed: a stale entry (already past its ttl) loses nothing.
+        if (reason === "evict" && cache.getRemainingTTL(key) > 0) onEvict(key);
       },
     }),
   });

@@ -75,6 +75,7 @@ export async function startService(
     maxBodyBytes: config.maxBodyBytes,
     handlerTimeoutMs: config.handlerTimeoutMs,
     replayMaxEntries: config.replayMaxEntries,
+    replayRetentionSeconds: config.replayRetentionSeconds,
     rateLimitPerMinute: config.rateLimitPerMinute,
     rateLimitFailuresPerMinute: config.rateLimitFailuresPerMinute,
     logger,

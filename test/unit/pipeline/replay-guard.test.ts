@@ -7,10 +7,21 @@ import { createMemoryReplayStore } from "../../../src/replay/memory-replay-store
 import type { ReplayStore } from "../../../src/replay/replay-store.js";
 
 const LEASE_MS = 30_000;
+/** The clock vitest's fake timers move (Date.now), so store ttls and guard timers agree. */
+const timerClock = { now: () => Date.now() };
+const SIGNED_AT = () => Math.floor(Date.now() / 1000);
 
 function guardOver(store: ReplayStore) {
   const metrics = createReceiverMetrics();
-  const guard = createReplayGuard({ store, leaseMs: LEASE_MS, doneTtlMs: 600_000, logger: pino({ level: "silent" }), metrics });
+  const guard = createReplayGuard({
+    store,
+    leaseMs: LEASE_MS,
+    retentionSeconds: 345_600,
+    toleranceSeconds: 300,
+    clock: timerClock,
+    logger: pino({ level: "silent" }),
+    metrics,
+  });
   const lost = async (): Promise<number> => (await metrics.replayCompleteFailures.get()).values[0]?.value ?? 0;
   return { guard, lost };
 }
@@ -30,14 +41,14 @@ describe("replay guard complete", () => {
     const store = createMemoryReplayStore();
     const { guard } = guardOver(store);
     const owner = await claimed(guard, "a");
-    expect(guard.complete("a", owner)).toBeUndefined();
+    expect(guard.complete("a", owner, SIGNED_AT())).toBeUndefined();
     expect(await store.claim("a", LEASE_MS)).toEqual({ status: "duplicate" });
   });
 
   it("counts a claim lost before the mark (then at-least-once)", async () => {
     const { guard, lost } = guardOver(createMemoryReplayStore());
     await claimed(guard, "a");
-    await guard.complete("a", "not-the-owner");
+    await guard.complete("a", "not-the-owner", SIGNED_AT());
     expect(await lost()).toBe(1);
   });
 
@@ -58,7 +69,7 @@ describe("replay guard complete", () => {
     };
     const { guard, lost } = guardOver(store);
     const owner = await claimed(guard, "a");
-    await guard.complete("a", owner); // never throws: the event was handled
+    await guard.complete("a", owner, SIGNED_AT()); // never throws: the event was handled
     expect(await inner.claim("a", LEASE_MS)).toEqual({ status: "in_progress" });
     await vi.advanceTimersByTimeAsync(1_000);
     expect(failures).toBe(0);
@@ -93,7 +104,7 @@ describe("replay guard complete", () => {
     expect(claiming).toBeInstanceOf(Promise);
     const claim = await claiming;
     expect(claim.status).toBe("claimed");
-    await guard.complete("a", claim.status === "claimed" ? claim.owner : "");
+    await guard.complete("a", claim.status === "claimed" ? claim.owner : "", SIGNED_AT());
     expect(await lost()).toBe(1);
     down = true;
     await expect(Promise.resolve(guard.claim("b"))).rejects.toMatchObject({ code: "replay_store_unavailable" });
