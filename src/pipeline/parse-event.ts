@@ -1,14 +1,15 @@
 // Parsing the verified body into an event: strict UTF-8, a JSON object with string `id` and `type`.
 import { DeliveryRejectedError, ErrorCode } from "../errors.js";
+import { isValidEventId, MAX_EVENT_ID_LENGTH } from "../events/event-id.js";
 import type { UnknownWebhookEvent } from "../events/openai-events.js";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
-const MAX_ID_LENGTH = 255;
 
 /**
  * Parses a verified body. Call only after the signature matched (DESIGN.md section 1).
  * @throws DeliveryRejectedError `invalid_payload` for invalid UTF-8, invalid JSON, a non-object,
- *   or a missing / empty / overlong `id` or `type`
+ *   or an `id` or `type` that is not a well-formed string of 1 to 256 characters (a lone
+ *   surrogate would collide with others in a UTF-8 store)
  */
 export function parseEvent(body: Uint8Array): UnknownWebhookEvent {
   let value: unknown;
@@ -28,10 +29,10 @@ export function parseEvent(body: Uint8Array): UnknownWebhookEvent {
 
 function requireString(event: Record<string, unknown>, field: "id" | "type"): void {
   const value = Object.hasOwn(event, field) ? event[field] : undefined;
-  if (typeof value !== "string" || value.length === 0 || value.length > MAX_ID_LENGTH) {
+  if (!isValidEventId(value)) {
     throw new DeliveryRejectedError(
       ErrorCode.INVALID_PAYLOAD,
-      `event "${field}" must be a non-empty string of at most ${MAX_ID_LENGTH} characters`,
+      `event "${field}" must be a well-formed string of 1 to ${MAX_EVENT_ID_LENGTH} characters`,
     );
   }
 }

@@ -10,8 +10,8 @@ import { requireHeader, tooManyEntries } from "./header-errors.js";
 const ID = "webhook-id";
 const TIMESTAMP = "webhook-timestamp";
 const SIGNATURE = "webhook-signature";
-/** Printable ASCII without spaces: ids are signed, but must stay sane in keys and logs. */
-const DELIVERY_ID = /^[\x21-\x7e]{1,255}$/;
+/** Printable ASCII without spaces, 1 to 256: ids are signed, but must stay sane in keys and logs. */
+const DELIVERY_ID = /^[\x21-\x7e]{1,256}$/;
 /** A 32-byte HMAC in base64, padded or not. */
 const BASE64_32 = /^[A-Za-z0-9+/]{43}=?$/;
 
@@ -39,7 +39,7 @@ function parse(headers: HeaderInput): ParsedSignature {
   const timestampText = requireHeader(headers, TIMESTAMP);
   const signatureText = requireHeader(headers, SIGNATURE);
   if (!DELIVERY_ID.test(id)) {
-    throw new DeliveryRejectedError(ErrorCode.MALFORMED_HEADER, `${ID} must be 1 to 255 printable ASCII characters`);
+    throw new DeliveryRejectedError(ErrorCode.MALFORMED_HEADER, `${ID} must be 1 to 256 printable ASCII characters`);
   }
   const timestamp = parseTimestamp(timestampText, TIMESTAMP);
   return {

@@ -76,11 +76,11 @@ describe("standardScheme.parse", () => {
     expect(parsed.signatures.map(b64)).toEqual([b64(SIG_A)]);
   });
 
-  it.each(["a", "!", "~", "x".repeat(255), "msg.with.dots", "evt_{}[]<>"])("accepts webhook-id %j", (id) => {
+  it.each(["a", "!", "~", "x".repeat(256), "msg.with.dots", "evt_{}[]<>"])("accepts webhook-id %j", (id) => {
     expect(standardScheme.parse(headers(id)).signedId).toBe(id);
   });
 
-  it.each(["x".repeat(256), "msg 1", "msg\t1", "msg\u00e91", "msg\u007f", "msg\u0000", "\u00a0msg"])(
+  it.each(["x".repeat(257), "msg 1", "msg\t1", "msg\u00e91", "msg\u007f", "msg\u0000", "\u00a0msg"])(
     "refuses webhook-id %j as malformed_header",
     (id) => {
       expect(() => standardScheme.parse(headers(id))).toThrow(malformed);
