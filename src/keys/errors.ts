@@ -11,10 +11,8 @@ export const KeyEndpointErrorCode = {
   UNREACHABLE: "key_endpoint_unreachable",
   /** The per-request timeout fired. */
   TIMEOUT: "key_endpoint_timeout",
-  /** The body is not one of the accepted shapes (or is too large). */
+  /** The body is not one of the accepted shapes, carries unusable key material, or is too large. */
   INVALID_RESPONSE: "invalid_key_response",
-  /** A valid body whose keys have all expired. */
-  NO_VALID_KEYS: "no_valid_keys",
   /** No token could be obtained for the key endpoint. */
   TOKEN_UNAVAILABLE: "token_unavailable",
 } as const;

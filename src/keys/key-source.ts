@@ -25,8 +25,11 @@ export interface KeySource {
   getKeys(): readonly VerificationKey[] | Promise<readonly VerificationKey[]>;
   /**
    * Called when a signature matched none of the current keys: the source may reload once
-   * (single-flight, rate-limited) and returns the new keys, or `undefined` when it did not
-   * reload (static keys, or a refresh happened too recently).
+   * (single-flight, rate-limited) and returns the new keys (`undefined`: nothing newer exists).
+   * It throws a {@link DeliveryFailedError} `verification_key_unavailable` with
+   * `retryAfterSeconds` when it could not reload (throttled, or the provider failed): the
+   * sender is then told to retry, never that its signature is invalid, so a forgery that
+   * spent the refresh cannot get the real sender's deliveries refused after a rotation.
    */
   refreshAfterMismatch?(): Promise<readonly VerificationKey[] | undefined>;
   /** Readiness for `/readyz`. */

@@ -19,6 +19,8 @@ export interface KeyLoaderDeps {
   readonly tokenProvider: RemoteKeySourceOptions["tokenProvider"];
   readonly fetch: HttpFetch;
   readonly clock: Clock;
+  /** Whether `whsec_` secrets are base64 (the standard scheme), for checking served key material. */
+  readonly decodesWhsec: boolean;
   readonly timeoutMs: number;
   readonly closed: AbortSignal;
   readonly record: (outcome: KeyFetchOutcome) => void;
@@ -50,7 +52,7 @@ export async function loadKeys(deps: KeyLoaderDeps): Promise<LoadedKeys> {
         deps.tokenProvider.invalidate();
         continue;
       }
-      const parsed = parseKeyResponse(result.body, deps.clock.now());
+      const parsed = parseKeyResponse(result.body, deps.clock.now(), deps.decodesWhsec);
       deps.record("success");
       return { ...parsed, maxAgeSeconds: result.maxAgeSeconds };
     } catch (error) {
@@ -70,8 +72,6 @@ function outcomeOf(error: unknown): KeyFetchOutcome {
       return "timeout";
     case KeyEndpointErrorCode.INVALID_RESPONSE:
       return "invalid_response";
-    case KeyEndpointErrorCode.NO_VALID_KEYS:
-      return "no_valid_keys";
     default:
       return "unreachable";
   }

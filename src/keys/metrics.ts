@@ -3,7 +3,7 @@ import { Counter } from "prom-client";
 import type { Registry } from "prom-client";
 
 /** Label values of `outcome` in `webhook_key_fetches_total`. */
-export type KeyFetchOutcome = "success" | "unauthorized" | "http_error" | "unreachable" | "timeout" | "invalid_response" | "no_valid_keys" | "token_error";
+export type KeyFetchOutcome = "success" | "unauthorized" | "http_error" | "unreachable" | "timeout" | "invalid_response" | "token_error";
 
 /**
  * Creates (or reuses) `webhook_key_fetches_total{outcome}`: one per key endpoint request

@@ -1,4 +1,5 @@
-// Pure validation of a key endpoint body: the two shapes of DESIGN.md section 3, expired keys dropped.
+// Pure validation of a key endpoint body: the two shapes of README "Remote keys", key material checked, expired keys dropped.
+import { secretProblem } from "../signature/secret-rules.js";
 import type { VerificationKey } from "./key-source.js";
 import { KeyEndpointError, KeyEndpointErrorCode } from "./errors.js";
 
@@ -13,26 +14,31 @@ export interface ParsedKeys {
 }
 
 /**
- * Accepts `{"secret": "..."}` or `{"keys": [{"id", "secret", "expires_at"}]}`. Keys whose
- * `expires_at` is not after `nowMs` are dropped; `id` and `expires_at` are optional.
- * @throws KeyEndpointError `invalid_key_response` for any other shape (the whole body is
- * rejected, never partly used), `no_valid_keys` when every key has expired.
+ * Accepts `{"secret": "..."}` or `{"keys": [{"id", "secret", "expires_at"}]}`. Every secret must
+ * be usable key material, as a configured one (at least 16 bytes; strict base64 after `whsec_`
+ * when `decodesWhsec`). Keys whose `expires_at` is not after `nowMs` are dropped; `id` and
+ * `expires_at` are optional. A list with no current key (empty, or every key expired) is a valid
+ * answer with no keys: the provider revoked them.
+ * @throws KeyEndpointError `invalid_key_response` for any other shape or any unusable secret
+ * (the whole body is rejected, never partly used).
  */
-export function parseKeyResponse(body: unknown, nowMs: number): ParsedKeys {
+export function parseKeyResponse(body: unknown, nowMs: number, decodesWhsec = true): ParsedKeys {
   if (!isObject(body)) throw invalid("body is not a JSON object");
-  if ("keys" in body) return parseKeyList(body.keys, nowMs);
+  if ("keys" in body) return parseKeyList(body.keys, nowMs, decodesWhsec);
   if (!isSecret(body.secret)) throw invalid('neither "keys" nor a usable "secret"');
+  checkKeyMaterial(body.secret, decodesWhsec, "secret");
   return { keys: [{ secret: body.secret }], expiries: [undefined], earliestExpiry: undefined };
 }
 
-function parseKeyList(list: unknown, nowMs: number): ParsedKeys {
-  if (!Array.isArray(list) || list.length === 0) throw invalid('"keys" is not a non-empty array');
+function parseKeyList(list: unknown, nowMs: number, decodesWhsec: boolean): ParsedKeys {
+  if (!Array.isArray(list)) throw invalid('"keys" is not an array');
   if (list.length > KEY_RESPONSE_LIMITS.maxKeys) throw invalid(`more than ${KEY_RESPONSE_LIMITS.maxKeys} keys`);
   const keys: VerificationKey[] = [];
   const expiries: (number | undefined)[] = [];
   let earliestExpiry: number | undefined;
   for (const [index, entry] of list.entries()) {
     if (!isObject(entry) || !isSecret(entry.secret)) throw invalid(`keys[${index}] has no usable "secret"`);
+    checkKeyMaterial(entry.secret, decodesWhsec, `keys[${index}].secret`);
     const id = entry.id;
     if (id !== undefined && (typeof id !== "string" || id.length > KEY_RESPONSE_LIMITS.maxIdLength)) {
       throw invalid(`keys[${index}].id is not a short string`);
@@ -43,7 +49,6 @@ function parseKeyList(list: unknown, nowMs: number): ParsedKeys {
     keys.push(id === undefined ? { secret: entry.secret } : { id, secret: entry.secret });
     expiries.push(expiresAt);
   }
-  if (keys.length === 0) throw new KeyEndpointError(KeyEndpointErrorCode.NO_VALID_KEYS, "every served key has expired");
   return { keys, expiries, earliestExpiry };
 }
 
@@ -52,6 +57,12 @@ function parseExpiry(value: unknown, index: number): number | undefined {
   const ms = typeof value === "string" && /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : Number.NaN;
   if (Number.isNaN(ms)) throw invalid(`keys[${index}].expires_at is not an ISO 8601 date-time`);
   return ms;
+}
+
+/** A served secret obeys the rules of a configured one: a 0-byte `whsec_` key would let anyone sign. */
+function checkKeyMaterial(secret: string, decodesWhsec: boolean, where: string): void {
+  const problem = secretProblem(secret, decodesWhsec);
+  if (problem !== undefined) throw invalid(`${where} ${problem}`);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

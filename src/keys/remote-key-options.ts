@@ -5,6 +5,7 @@ import type { Dispatcher } from "undici";
 import type { Clock } from "../clock.js";
 import type { HttpFetch } from "../oauth/http.js";
 import type { TokenProvider } from "../oauth/token-provider.js";
+import type { SchemeName } from "../signature/scheme.js";
 
 /** Options of {@link createRemoteKeySource}. Every optional field says its default. */
 export interface RemoteKeySourceOptions {
@@ -12,6 +13,12 @@ export interface RemoteKeySourceOptions {
   readonly keyUrl: string;
   /** Source of bearer tokens; `invalidate()` is called after a 401. Not closed by the source. */
   readonly tokenProvider: Pick<TokenProvider, "getToken" | "invalidate">;
+  /**
+   * The scheme the keys verify: in `standard` a served `whsec_` secret must be strict base64 of
+   * at least 16 bytes, in `chatgpt` any secret of at least 16 UTF-8 bytes. Defaults to
+   * `"standard"` (the stricter check).
+   */
+  readonly scheme?: SchemeName;
   /** `WEBHOOK_KEY_CACHE_SECONDS`: cache life when the response has no max-age. Defaults to 300. */
   readonly cacheSeconds?: number;
   /** `WEBHOOK_KEY_STALE_SECONDS`: how long past expiry cached keys serve while loads fail. Defaults to 3600. */

@@ -7,6 +7,7 @@ import { isInsecureAllowed } from "../oauth/loopback.js";
 import type { KeySource, KeySourceReadiness, VerificationKey } from "./key-source.js";
 import { loadKeys } from "./load-keys.js";
 import type { LoadedKeys } from "./load-keys.js";
+import { servesStaleAfter } from "./stale-policy.js";
 import { createKeyMetrics } from "./metrics.js";
 import type { RemoteKeySourceOptions } from "./remote-key-options.js";
 
@@ -24,7 +25,13 @@ interface CacheState {
 
 /** A {@link KeySource} over the provider's key endpoint, with a start-up hook. */
 export interface RemoteKeySource extends KeySource {
-  refreshAfterMismatch(): Promise<readonly VerificationKey[] | undefined>;
+  /**
+   * Reloads once after a mismatch (single-flight, at most one per `refreshMinSeconds`).
+   * @throws DeliveryFailedError `verification_key_unavailable` (with `retryAfterSeconds`) when no
+   * reload could be done: throttled, or the provider failed. The delivery could not be checked
+   * against the newest keys, so it is neither accepted nor called forged.
+   */
+  refreshAfterMismatch(): Promise<readonly VerificationKey[]>;
   /** Loads keys now (e.g. at start-up); resolves `true` when keys were obtained. Never rejects. */
   warmUp(): Promise<boolean>;
   close(): Promise<void>;
@@ -34,7 +41,10 @@ export interface RemoteKeySource extends KeySource {
  * Creates the `remote` key source of DESIGN.md section 3. `getKeys()` returns the cached array
  * synchronously while fresh (cache life: max-age, else `cacheSeconds`, never past a key's
  * `expires_at`). Past that, stale keys keep serving (and one background reload starts) for up
- * to `staleSeconds`; with nothing usable, callers await one shared load.
+ * to `staleSeconds` while the provider is unreachable, slow, failing (5xx, 429) or serving
+ * malformed keys; with nothing usable, callers await one shared load. A well-formed answer
+ * that lists no current key is authoritative: it replaces the cache, and `getKeys` throws
+ * `verification_key_unavailable` (reloading at most every `refreshMinSeconds`) until keys return.
  * @throws ConfigError (`WEBHOOK_KEY_URL`) for an http:// URL on a non-loopback host.
  */
 export function createRemoteKeySource(options: RemoteKeySourceOptions): RemoteKeySource {
@@ -52,6 +62,7 @@ export function createRemoteKeySource(options: RemoteKeySourceOptions): RemoteKe
     tokenProvider: options.tokenProvider,
     fetch: http.fetch,
     clock,
+    decodesWhsec: (options.scheme ?? "standard") === "standard",
     timeoutMs: options.timeoutMs ?? 10_000,
     closed: closing.signal,
     record: createKeyMetrics(options.registry),
@@ -66,13 +77,17 @@ export function createRemoteKeySource(options: RemoteKeySourceOptions): RemoteKe
 
   function store(loaded: LoadedKeys, now: number): void {
     const life = Math.max(MIN_CACHE_MS, loaded.maxAgeSeconds === undefined ? cacheMs : loaded.maxAgeSeconds * 1000);
-    const freshUntil = Math.max(now + MIN_CACHE_MS, Math.min(now + life, loaded.earliestExpiry ?? Number.POSITIVE_INFINITY));
-    cache = { keys: loaded.keys, expiries: loaded.expiries, freshUntil, staleUntil: freshUntil + staleMs };
+    const revoked = loaded.keys.length === 0;
+    // No current key: ask again after the forced-refresh gap, so new keys are seen soon.
+    const until = revoked ? now + Math.min(life, Math.max(MIN_CACHE_MS, refreshMinMs)) : now + life;
+    const freshUntil = Math.max(now + MIN_CACHE_MS, Math.min(until, loaded.earliestExpiry ?? Number.POSITIVE_INFINITY));
+    cache = { keys: loaded.keys, expiries: loaded.expiries, freshUntil, staleUntil: revoked ? freshUntil : freshUntil + staleMs };
     failures = 0;
     retryAt = 0;
     lastError = undefined;
     lastFailure = undefined;
-    logger.info({ keys: loaded.keys.map((k) => k.id ?? "(unnamed)"), freshForMs: freshUntil - now }, "verification keys loaded");
+    if (revoked) logger.warn({ freshForMs: freshUntil - now }, "the key endpoint lists no current key: deliveries get 503 until it does");
+    else logger.info({ keys: loaded.keys.map((k) => k.id ?? "(unnamed)"), freshForMs: freshUntil - now }, "verification keys loaded");
   }
 
   function load(): Promise<boolean> {
@@ -87,6 +102,8 @@ export function createRemoteKeySource(options: RemoteKeySourceOptions): RemoteKe
         lastFailure = error instanceof Error ? error : undefined;
         failures++;
         retryAt = clock.now() + Math.min(maxBackoffMs, 1000 * 2 ** (failures - 1));
+        // The provider answered "no" (401 to a fresh token, 403, 404...): keys serve while fresh, never stale.
+        if (cache && !servesStaleAfter(error)) cache = { ...cache, staleUntil: Math.min(cache.staleUntil, cache.freshUntil) };
         logger.warn({ code: lastError, status: e.status, cached: cache !== undefined }, "verification key load failed");
         return false;
       })
@@ -96,18 +113,23 @@ export function createRemoteKeySource(options: RemoteKeySourceOptions): RemoteKe
     return inflight;
   }
 
-  function unavailable(): DeliveryFailedError {
-    const waitMs = Math.max(1000, retryAt - clock.now());
+  function unavailable(until = retryAt): DeliveryFailedError {
+    const waitMs = Math.max(1000, until - clock.now());
     return new DeliveryFailedError(ErrorCode.VERIFICATION_KEY_UNAVAILABLE, "no verification key is available; retry later", {
       retryAfterSeconds: Math.ceil(waitMs / 1000),
       ...(lastFailure ? { cause: lastFailure } : {}), // a KeyEndpointError: codes only, no token or key
     });
   }
 
+  /** The answer while the provider lists no current key: retry once it may have new ones. */
+  function revokedUntil(freshUntil: number): never {
+    throw unavailable(freshUntil);
+  }
+
   async function loadOrThrow(): Promise<readonly VerificationKey[]> {
     if (closing.signal.aborted || (!inflight && clock.now() < retryAt)) throw unavailable();
     const ok = await load();
-    if (ok && cache) return cache.keys;
+    if (ok && cache) return cache.keys.length > 0 ? cache.keys : revokedUntil(cache.freshUntil);
     throw unavailable();
   }
 
@@ -115,7 +137,7 @@ export function createRemoteKeySource(options: RemoteKeySourceOptions): RemoteKe
     getKeys() {
       const now = clock.now();
       const current = cache;
-      if (current && now < current.freshUntil) return current.keys;
+      if (current && now < current.freshUntil) return current.keys.length > 0 ? current.keys : revokedUntil(current.freshUntil);
       if (current && now < current.staleUntil) {
         if (!inflight && now >= retryAt && !closing.signal.aborted) void load();
         const usable = current.keys.filter((_, i) => (current.expiries[i] ?? Number.POSITIVE_INFINITY) > now);
@@ -124,15 +146,19 @@ export function createRemoteKeySource(options: RemoteKeySourceOptions): RemoteKe
       return loadOrThrow();
     },
     async refreshAfterMismatch() {
-      if (closing.signal.aborted) return undefined;
+      if (closing.signal.aborted) throw unavailable();
       if (!inflight) {
         const now = clock.now();
-        if (now - lastForcedAt < refreshMinMs) return undefined;
+        if (now - lastForcedAt < refreshMinMs) throw unavailable(lastForcedAt + refreshMinMs);
         lastForcedAt = now;
       }
-      return (await load()) ? cache?.keys : undefined;
+      if (!(await load()) || cache === undefined) throw unavailable();
+      return cache.keys.length > 0 ? cache.keys : revokedUntil(cache.freshUntil);
     },
     readiness(): KeySourceReadiness {
+      if (cache && cache.keys.length === 0 && clock.now() < cache.freshUntil) {
+        return { ready: false, reason: "the key endpoint lists no current verification key" };
+      }
       if (cache && clock.now() < cache.staleUntil) return { ready: true };
       const why = lastError ? ` (last error: ${lastError})` : "";
       if (!cache) return { ready: false, reason: `no verification key obtained from the key endpoint yet${why}` };

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { Clock } from "../clock.js";
 import type { RemoteKeyConfig } from "../config/remote-env.js";
+import type { SchemeName } from "../signature/scheme.js";
 import { createRemoteKeySource, type RemoteKeySource } from "../keys/remote-key-source.js";
 import { createTokenProvider } from "../oauth/index.js";
 
@@ -11,6 +12,8 @@ export interface RemoteKeyDependencies {
   readonly logger: Logger;
   readonly registry: Registry;
   readonly clock?: Clock;
+  /** The scheme the keys verify (decides how served `whsec_` secrets are checked). */
+  readonly scheme: SchemeName;
 }
 
 /**
@@ -32,6 +35,7 @@ export function createServiceKeySource(config: RemoteKeyConfig, deps: RemoteKeyD
   const source = createRemoteKeySource({
     keyUrl: config.keyUrl,
     tokenProvider: tokens,
+    scheme: deps.scheme,
     cacheSeconds: config.cacheSeconds,
     staleSeconds: config.staleSeconds,
     refreshMinSeconds: config.refreshMinSeconds,

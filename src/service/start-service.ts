@@ -62,7 +62,7 @@ export async function startService(
   const registry = receiverOverrides.registry ?? new Registry();
   const remote =
     config.keys.kind === "remote" && receiverOverrides.keySource === undefined && receiverOverrides.secret === undefined
-      ? createServiceKeySource(config.keys, { logger, registry, clock: receiverOverrides.clock })
+      ? createServiceKeySource(config.keys, { logger, registry, clock: receiverOverrides.clock, scheme: config.scheme })
       : undefined;
   const stores = await createSharedStores(config, logger);
   const receiver = createReceiver({

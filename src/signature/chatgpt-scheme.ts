@@ -2,7 +2,7 @@
 import { DeliveryRejectedError, ErrorCode } from "../errors.js";
 import { getHeader, type HeaderInput } from "./headers.js";
 import { hmacSha256 } from "./hmac.js";
-import { secretBytes } from "./hmac-key.js";
+import { signingKeyBytes } from "./hmac-key.js";
 import { MAX_SIGNATURE_ENTRIES, signingParts, type ParsedSignature, type SignatureScheme, type SignInput } from "./scheme.js";
 import { parseTimestamp } from "./timestamp.js";
 import { requireHeader, tooManyEntries } from "./header-errors.js";
@@ -55,7 +55,7 @@ function parse(headers: HeaderInput): ParsedSignature {
 
 function sign(input: SignInput): Record<string, string> {
   const { timestamp, body } = signingParts(input);
-  const digest = hmacSha256(secretBytes(input.secret, false), `${timestamp}.`, body).toString("hex");
+  const digest = hmacSha256(signingKeyBytes(input.secret, false), `${timestamp}.`, body).toString("hex");
   const headers: Record<string, string> = { [TIMESTAMP]: timestamp, [SIGNATURE]: `v1=${digest}` };
   if (input.id !== undefined) headers[EVENT_ID] = input.id;
   return headers;

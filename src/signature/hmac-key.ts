@@ -1,5 +1,6 @@
 // Turning configured secrets into HMAC key objects, once per secret rather than per request.
 import { createSecretKey, type KeyObject } from "node:crypto";
+import { ConfigError } from "../errors.js";
 
 const STANDARD_PREFIX = "whsec_";
 
@@ -23,7 +24,21 @@ export function secretBytes(secret: string, decodeWhsec: boolean): Buffer {
   return Buffer.from(secret, "utf8");
 }
 
-/** Builds the key object of one secret. */
+/**
+ * The key bytes of a secret that is about to sign or verify.
+ * @throws ConfigError (`secret`) for a 0-byte key (`""`, or `whsec_` alone in the standard
+ *   scheme): with it anyone could sign, so an unset variable must never reach the HMAC.
+ */
+export function signingKeyBytes(secret: string, decodeWhsec: boolean): Buffer {
+  const bytes = secretBytes(secret, decodeWhsec);
+  if (bytes.length === 0) throw new ConfigError("secret", "is empty: a 0-byte HMAC key would let anyone sign");
+  return bytes;
+}
+
+/**
+ * Builds the key object of one secret.
+ * @throws ConfigError (`secret`) for a 0-byte key
+ */
 export function prepareKey(secret: string, decodeWhsec: boolean, id?: string): PreparedKey {
-  return { id, key: createSecretKey(secretBytes(secret, decodeWhsec)) };
+  return { id, key: createSecretKey(signingKeyBytes(secret, decodeWhsec)) };
 }

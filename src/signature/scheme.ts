@@ -1,4 +1,5 @@
 // What a signature scheme provides: header parsing, the signed prefix and signing.
+import { ConfigError } from "../errors.js";
 import type { HeaderInput } from "./headers.js";
 
 /** The signature schemes of DESIGN.md section 2. */
@@ -44,10 +45,18 @@ export interface SignatureScheme {
   sign(input: SignInput): Record<string, string>;
 }
 
-/** The signed timestamp (default now) and the body as bytes, as both signers need them. */
+/**
+ * The signed timestamp (default now) and the body as bytes, as both signers need them.
+ * @throws ConfigError (`timestamp`) unless it is a whole non-negative number of seconds: any
+ *   other value would be written into a header that every verifier refuses
+ */
 export function signingParts(input: SignInput): { readonly timestamp: string; readonly body: Uint8Array } {
+  const timestamp = input.timestamp ?? Math.floor(Date.now() / 1000);
+  if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
+    throw new ConfigError("timestamp", "must be a whole non-negative number of unix seconds");
+  }
   return {
-    timestamp: String(input.timestamp ?? Math.floor(Date.now() / 1000)),
+    timestamp: String(timestamp),
     body: typeof input.body === "string" ? Buffer.from(input.body) : input.body,
   };
 }

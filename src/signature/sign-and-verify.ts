@@ -23,6 +23,7 @@ export interface VerifyOptions {
  * Verifies a delivery signed in `scheme`, with no I/O.
  * @throws DeliveryRejectedError with code `missing_header`, `malformed_header`,
  *   `timestamp_out_of_tolerance` or `invalid_signature`
+ * @throws ConfigError (`secret`) for a 0-byte secret (`""`, `"whsec_"` in the standard scheme)
  */
 export function verify(scheme: SchemeName, options: VerifyOptions): VerifiedSignature {
   const definition = schemes[scheme];
@@ -37,7 +38,11 @@ export function verify(scheme: SchemeName, options: VerifyOptions): VerifiedSign
   });
 }
 
-/** Computes the signature headers of `input.body` in `scheme`. */
+/**
+ * Computes the signature headers of `input.body` in `scheme`.
+ * @throws ConfigError (`secret`) for a 0-byte secret, (`timestamp`) for a timestamp that is not
+ *   a whole non-negative number of seconds
+ */
 export function sign(scheme: SchemeName, input: SignInput): Record<string, string> {
   return schemes[scheme].sign(input);
 }

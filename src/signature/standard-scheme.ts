@@ -2,7 +2,7 @@
 import { DeliveryRejectedError, ErrorCode } from "../errors.js";
 import type { HeaderInput } from "./headers.js";
 import { hmacSha256 } from "./hmac.js";
-import { secretBytes } from "./hmac-key.js";
+import { signingKeyBytes } from "./hmac-key.js";
 import { MAX_SIGNATURE_ENTRIES, signingParts, type ParsedSignature, type SignatureScheme, type SignInput } from "./scheme.js";
 import { parseTimestamp } from "./timestamp.js";
 import { requireHeader, tooManyEntries } from "./header-errors.js";
@@ -54,7 +54,7 @@ function parse(headers: HeaderInput): ParsedSignature {
 function sign(input: SignInput): Record<string, string> {
   if (input.id === undefined) throw new TypeError("the standard scheme signs a webhook-id: pass `id`");
   const { timestamp, body } = signingParts(input);
-  const digest = hmacSha256(secretBytes(input.secret, true), `${input.id}.${timestamp}.`, body);
+  const digest = hmacSha256(signingKeyBytes(input.secret, true), `${input.id}.${timestamp}.`, body);
   return { [ID]: input.id, [TIMESTAMP]: timestamp, [SIGNATURE]: `v1,${digest.toString("base64")}` };
 }
 

@@ -68,8 +68,11 @@ describe("remote keys over the client-credentials flow", () => {
     const before = endpoint.requests();
     expect((await post(target, KEY_2)).status).toBe(200);
     expect(endpoint.requests() - before).toBe(1);
+    // Within WEBHOOK_KEY_REFRESH_MIN_SECONDS of that refresh no mismatch can force another:
+    // each is told to retry once a refresh is allowed again (503 with Retry-After), never 401.
     const flood = await Promise.all(Array.from({ length: 100 }, () => post(target, "forged-secret-0123456789abcdef")));
-    expect(new Set(flood.map((response) => response.status))).toEqual(new Set([401]));
+    expect(new Set(flood.map((response) => response.status))).toEqual(new Set([503]));
+    expect(new Set(flood.map((response) => Number(response.headers.get("retry-after"))))).toEqual(new Set([10]));
     expect(endpoint.requests() - before).toBe(1);
   });
 

@@ -9,38 +9,55 @@ const now = Date.parse("2025-06-01T12:00:00Z");
 
 describe("parseKeyResponse", () => {
   it('accepts {"secret": ...}', () => {
-    expect(parseKeyResponse({ secret: "whsec_abc" }, now)).toEqual({ keys: [{ secret: "whsec_abc" }], expiries: [undefined], earliestExpiry: undefined });
+    expect(parseKeyResponse({ secret: "whsec_YWJjLWtleS1tYXRlcmlhbC0wMTIzNDU2" }, now)).toEqual({ keys: [{ secret: "whsec_YWJjLWtleS1tYXRlcmlhbC0wMTIzNDU2" }], expiries: [undefined], earliestExpiry: undefined });
   });
 
   it('accepts {"keys": [...]}, drops expired keys, reports the earliest remaining expiry', () => {
     const parsed = parseKeyResponse(
       {
         keys: [
-          { id: "old", secret: "s-old", expires_at: "2025-06-01T11:59:59Z" },
-          { id: "cur", secret: "s-cur", expires_at: "2025-06-01T13:00:00Z" },
-          { id: "next", secret: "s-next" },
+          { id: "old", secret: "s-old-secret-0123456789", expires_at: "2025-06-01T11:59:59Z" },
+          { id: "cur", secret: "s-cur-secret-0123456789", expires_at: "2025-06-01T13:00:00Z" },
+          { id: "next", secret: "s-next-secret-0123456789" },
         ],
       },
       now,
     );
-    expect(parsed.keys).toEqual([{ id: "cur", secret: "s-cur" }, { id: "next", secret: "s-next" }]);
+    expect(parsed.keys).toEqual([{ id: "cur", secret: "s-cur-secret-0123456789" }, { id: "next", secret: "s-next-secret-0123456789" }]);
     expect(parsed.earliestExpiry).toBe(Date.parse("2025-06-01T13:00:00Z"));
   });
 
-  it("every key expired -> no_valid_keys", () => {
-    expect(() => parseKeyResponse({ keys: [{ secret: "s", expires_at: "2020-01-01T00:00:00Z" }] }, now)).toThrow(
-      expect.objectContaining({ code: "no_valid_keys" }) as Error,
-    );
+  it.each([
+    ["every key expired", { keys: [{ secret: "s-old-secret-0123456789", expires_at: "2020-01-01T00:00:00Z" }] }],
+    ["an empty list", { keys: [] }],
+  ])("%s: a valid answer with no current key (the provider revoked them)", (_name, body) => {
+    expect(parseKeyResponse(body, now)).toEqual({ keys: [], expiries: [], earliestExpiry: undefined });
+  });
+
+  it.each([
+    ["whsec_ alone (a 0-byte key: anyone could sign)", { secret: "whsec_" }],
+    ["whsec_ with invalid base64", { secret: "whsec_!!!!" }],
+    ["whsec_ with a truncated base64 group", { secret: "whsec_YWJjZGVmZ2hpamtsbW5vcHFyc3R1d" }],
+    ["whsec_ of 15 bytes", { secret: `whsec_${Buffer.alloc(15, 7).toString("base64")}` }],
+    ["a plain secret of 15 bytes", { secret: "fifteen-bytes!!" }],
+    ["one bad key among good ones", { keys: [{ id: "good", secret: "s-cur-secret-0123456789" }, { id: "bad", secret: "whsec_" }] }],
+    ["an expired bad key", { keys: [{ secret: "whsec_", expires_at: "2020-01-01T00:00:00Z" }] }],
+  ])("refuses unusable key material: %s", (_name, body) => {
+    expect(() => parseKeyResponse(body, now)).toThrow(expect.objectContaining({ code: "invalid_key_response" }) as Error);
+  });
+
+  it("checks whsec_ secrets as UTF-8 text in the chatgpt scheme (not base64), still at least 16 bytes", () => {
+    expect(parseKeyResponse({ secret: "whsec_not base64 but long" }, now, false).keys).toHaveLength(1);
+    expect(() => parseKeyResponse({ secret: "whsec_short" }, now, false)).toThrow(expect.objectContaining({ code: "invalid_key_response" }) as Error);
   });
 
   it.each([
     ["null", null],
     ["an array", [{ secret: "s" }]],
-    ["a string", "whsec_abc"],
+    ["a string", "whsec_YWJjLWtleS1tYXRlcmlhbC0wMTIzNDU2"],
     ["an empty secret", { secret: "" }],
     ["a numeric secret", { secret: 42 }],
     ["keys not an array", { keys: { secret: "s" } }],
-    ["empty keys", { keys: [] }],
     ["a key without secret", { keys: [{ id: "a" }] }],
     ["a non-string id", { keys: [{ id: 1, secret: "s" }] }],
     ["a bad expires_at", { keys: [{ secret: "s", expires_at: "tomorrow" }] }],

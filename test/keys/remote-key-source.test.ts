@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((o) => o.close()));
-  endpoint.reply({ body: { secret: "whsec_initial" } });
+  endpoint.reply({ body: { secret: "whsec_aW5pdGlhbC1rZXktbWF0ZXJpYWwtMDEy" } });
 });
 afterAll(async () => Promise.all([as.close(), endpoint.close()]));
 
@@ -65,39 +65,39 @@ describe("loading and caching", () => {
     const { source } = setup();
     const before = counts();
     const results = await Promise.all(Array.from({ length: 50 }, () => Promise.resolve(source.getKeys())));
-    expect(results.every((keys) => keys[0]?.secret === "whsec_initial")).toBe(true);
+    expect(results.every((keys) => keys[0]?.secret === "whsec_aW5pdGlhbC1rZXktbWF0ZXJpYWwtMDEy")).toBe(true);
     expect(counts()).toEqual({ token: before.token + 1, key: before.key + 1 });
     const hot = source.getKeys();
     expect(Array.isArray(hot)).toBe(true);
   });
 
   it("honours max-age, then serves stale synchronously while one background reload runs", async () => {
-    endpoint.reply({ body: { keys: [{ id: "k1", secret: "s1" }] }, cacheControl: "max-age=60" });
+    endpoint.reply({ body: { keys: [{ id: "k1", secret: "s1-secret-0123456789" }] }, cacheControl: "max-age=60" });
     const { source, now } = setup();
     await source.warmUp();
     const before = endpoint.requests();
     now.value += 59_000;
-    expect(source.getKeys()).toEqual([{ id: "k1", secret: "s1" }]);
+    expect(source.getKeys()).toEqual([{ id: "k1", secret: "s1-secret-0123456789" }]);
     expect(endpoint.requests()).toBe(before);
-    endpoint.reply({ body: { keys: [{ id: "k2", secret: "s2" }] } });
+    endpoint.reply({ body: { keys: [{ id: "k2", secret: "s2-secret-0123456789" }] } });
     now.value += 2_000;
-    expect(source.getKeys()).toEqual([{ id: "k1", secret: "s1" }]);
-    expect(source.getKeys()).toEqual([{ id: "k1", secret: "s1" }]);
+    expect(source.getKeys()).toEqual([{ id: "k1", secret: "s1-secret-0123456789" }]);
+    expect(source.getKeys()).toEqual([{ id: "k1", secret: "s1-secret-0123456789" }]);
     await expect(source.warmUp()).resolves.toBe(true); // joins the single in-flight reload
     expect(endpoint.requests()).toBe(before + 1);
-    expect(source.getKeys()).toEqual([{ id: "k2", secret: "s2" }]);
+    expect(source.getKeys()).toEqual([{ id: "k2", secret: "s2-secret-0123456789" }]);
   });
 
   it("uses cacheSeconds without max-age, and never caches past a key's expires_at", async () => {
     const { source, now } = setup({ cacheSeconds: 120 });
-    endpoint.reply({ body: { keys: [{ id: "a", secret: "sa", expires_at: new Date(now.value + 30_000).toISOString() }, { id: "b", secret: "sb" }] } });
+    endpoint.reply({ body: { keys: [{ id: "a", secret: "sa-secret-0123456789", expires_at: new Date(now.value + 30_000).toISOString() }, { id: "b", secret: "sb-secret-0123456789" }] } });
     await source.warmUp();
     const before = endpoint.requests();
     now.value += 29_000;
     expect(source.getKeys()).toHaveLength(2);
     now.value += 2_000; // "a" expired: a reload starts, and the stale answer omits "a"
-    endpoint.reply({ body: { keys: [{ id: "b", secret: "sb" }] } });
-    expect(source.getKeys()).toEqual([{ id: "b", secret: "sb" }]);
+    endpoint.reply({ body: { keys: [{ id: "b", secret: "sb-secret-0123456789" }] } });
+    expect(source.getKeys()).toEqual([{ id: "b", secret: "sb-secret-0123456789" }]);
     await source.warmUp();
     expect(endpoint.requests()).toBe(before + 1);
   });
@@ -107,17 +107,17 @@ describe("forced refresh after a signature mismatch", () => {
   it("accepts a rotated key after one refresh", async () => {
     const { source } = setup();
     await source.getKeys();
-    endpoint.reply({ body: { keys: [{ id: "new", secret: "whsec_rotated" }] } });
-    await expect(source.refreshAfterMismatch()).resolves.toEqual([{ id: "new", secret: "whsec_rotated" }]);
-    expect(source.getKeys()).toEqual([{ id: "new", secret: "whsec_rotated" }]);
+    endpoint.reply({ body: { keys: [{ id: "new", secret: "whsec_cm90YXRlZC1rZXktbWF0ZXJpYWwtMDEy" }] } });
+    await expect(source.refreshAfterMismatch()).resolves.toEqual([{ id: "new", secret: "whsec_cm90YXRlZC1rZXktbWF0ZXJpYWwtMDEy" }]);
+    expect(source.getKeys()).toEqual([{ id: "new", secret: "whsec_cm90YXRlZC1rZXktbWF0ZXJpYWwtMDEy" }]);
   });
 
   it("a flood of mismatches causes at most one extra key fetch per refreshMinSeconds", async () => {
     const { source, now } = setup({ refreshMinSeconds: 10 });
     await source.getKeys();
     const before = endpoint.requests();
-    await Promise.all(Array.from({ length: 100 }, () => source.refreshAfterMismatch()));
-    for (let i = 0; i < 100; i++) await source.refreshAfterMismatch();
+    await Promise.allSettled(Array.from({ length: 100 }, () => source.refreshAfterMismatch()));
+    for (let i = 0; i < 100; i++) await source.refreshAfterMismatch().catch(() => undefined);
     expect(endpoint.requests()).toBe(before + 1);
     now.value += 10_000;
     await expect(source.refreshAfterMismatch()).resolves.toBeDefined();
@@ -132,7 +132,7 @@ describe("provider failures", () => {
     endpoint.revokeSeenTokens();
     const before = { ...counts(), rejected: endpoint.rejected() };
     now.value += 301_000;
-    await expect(source.refreshAfterMismatch()).resolves.toEqual([{ secret: "whsec_initial" }]);
+    await expect(source.refreshAfterMismatch()).resolves.toEqual([{ secret: "whsec_aW5pdGlhbC1rZXktbWF0ZXJpYWwtMDEy" }]);
     expect(counts()).toEqual({ token: before.token + 1, key: before.key + 2 });
     expect(endpoint.rejected()).toBe(before.rejected + 1);
   });
@@ -154,7 +154,7 @@ describe("provider failures", () => {
     await source.getKeys();
     endpoint.reply({ status: 503, body: {} });
     now.value += 300_000 + 3_000_000;
-    expect(source.getKeys()).toEqual([{ secret: "whsec_initial" }]);
+    expect(source.getKeys()).toEqual([{ secret: "whsec_aW5pdGlhbC1rZXktbWF0ZXJpYWwtMDEy" }]);
     await source.warmUp();
     expect(source.readiness().ready).toBe(true);
     now.value += 700_000;
@@ -175,9 +175,9 @@ describe("provider failures", () => {
     expect(second).toMatchObject({ code: "verification_key_unavailable", retryAfterSeconds: 1 });
     expect(endpoint.requests()).toBe(before);
     expect(source.readiness().reason).toContain("key_endpoint_http_error");
-    endpoint.reply({ body: { secret: "whsec_back" } });
+    endpoint.reply({ body: { secret: "whsec_YmFjay1rZXktbWF0ZXJpYWwtMDEyMzQ1" } });
     now.value += 1_000;
-    await expect(source.getKeys()).resolves.toEqual([{ secret: "whsec_back" }]);
+    await expect(source.getKeys()).resolves.toEqual([{ secret: "whsec_YmFjay1rZXktbWF0ZXJpYWwtMDEyMzQ1" }]);
     expect(source.readiness()).toEqual({ ready: true });
   });
 
@@ -194,14 +194,14 @@ describe("provider failures", () => {
       endpoint.reply({ body });
       await source.warmUp();
     }
-    expect(source.getKeys()).toEqual([{ secret: "whsec_initial" }]);
+    expect(source.getKeys()).toEqual([{ secret: "whsec_aW5pdGlhbC1rZXktbWF0ZXJpYWwtMDEy" }]);
     expect(await registry.metrics()).toMatch(/webhook_key_fetches_total\{outcome="invalid_response"\} [1-9]/);
   });
 });
 
 describe("secrets stay out of logs", () => {
   it("logs name keys by id and never carry secrets or tokens", async () => {
-    endpoint.reply({ body: { keys: [{ id: "kid-1", secret: "whsec_super_secret_value" }] } });
+    endpoint.reply({ body: { keys: [{ id: "kid-1", secret: "whsec_c3VwZXJfc2VjcmV0X3ZhbHVlLWtleS1t" }] } });
     const { source, tokens, logs } = setup();
     await source.getKeys();
     const token = await tokens.getToken();
@@ -210,6 +210,97 @@ describe("secrets stay out of logs", () => {
     await source.warmUp();
     const text = logs.join("\n");
     expect(text).toContain("kid-1");
-    for (const secret of ["whsec_super_secret_value", token, BASIC_SECRET, "eyJ"]) expect(text).not.toContain(secret);
+    for (const secret of ["whsec_c3VwZXJfc2VjcmV0X3ZhbHVlLWtleS1t", token, BASIC_SECRET, "eyJ"]) expect(text).not.toContain(secret);
+  });
+});
+
+const KEY_A = "whsec_a2V5LWEtbWF0ZXJpYWwtMDEyMzQ1Njc4OQ==";
+const KEY_B = "whsec_a2V5LWItbWF0ZXJpYWwtMDEyMzQ1Njc4OQ==";
+/** What `call` fails with (thrown at once or rejected), or "no error". */
+const failure = (call: () => unknown): Promise<unknown> =>
+  Promise.resolve()
+    .then(call)
+    .then(
+      () => "no error",
+      (error: unknown) => error,
+    );
+
+describe("revocation: a well-formed answer with no current key is authoritative", () => {
+  it.each([
+    ["an empty list", { keys: [] }],
+    ["only expired keys", { keys: [{ id: "old", secret: KEY_A, expires_at: "2020-01-01T00:00:00Z" }] }],
+  ])("%s replaces the cache: 503 verification_key_unavailable, not ready, until keys return", async (_name, body) => {
+    endpoint.reply({ body: { keys: [{ id: "a", secret: KEY_A }] } });
+    const { source, now } = setup({ cacheSeconds: 300, staleSeconds: 3600, refreshMinSeconds: 10 });
+    await source.getKeys();
+    endpoint.reply({ body });
+    now.value += 301_000;
+    await expect(source.warmUp()).resolves.toBe(true);
+    expect(await failure(() => source.getKeys())).toMatchObject({ code: "verification_key_unavailable", retryAfterSeconds: 10 });
+    expect(await failure(() => source.refreshAfterMismatch())).toMatchObject({ code: "verification_key_unavailable" });
+    expect(source.readiness()).toEqual({ ready: false, reason: expect.stringContaining("no current verification key") as string });
+    endpoint.reply({ body: { keys: [{ id: "b", secret: KEY_B }] } });
+    now.value += 10_000; // asked again after the forced-refresh gap, not after the whole cache life
+    await expect(Promise.resolve(source.getKeys())).resolves.toEqual([{ id: "b", secret: KEY_B }]);
+    expect(source.readiness()).toEqual({ ready: true });
+  });
+
+  it("malformed key material (a 0-byte whsec_ key) is refused and never replaces the good keys", async () => {
+    endpoint.reply({ body: { keys: [{ id: "a", secret: KEY_A }] } });
+    const { source, logs } = setup();
+    await source.getKeys();
+    for (const secret of ["whsec_", "whsec_!!!!", "short"]) {
+      endpoint.reply({ body: { secret } });
+      await expect(source.warmUp()).resolves.toBe(false);
+      expect(source.getKeys()).toEqual([{ id: "a", secret: KEY_A }]);
+    }
+    expect(logs.filter((line) => line.includes("invalid_key_response")).length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe("stale serving covers outages only", () => {
+  it.each([
+    [503, true],
+    [429, true],
+    [500, true],
+    [403, false],
+    [404, false],
+  ])("after a %i from the key endpoint, cached keys serve past their life: %s", async (status, serves) => {
+    endpoint.reply({ body: { keys: [{ id: "a", secret: KEY_A }] } });
+    const { source, now } = setup({ cacheSeconds: 300, staleSeconds: 3600 });
+    await source.getKeys();
+    endpoint.reply({ status, body: {} });
+    now.value += 301_000;
+    await source.warmUp(); // the reload fails with that status
+    const answer = await failure(() => source.getKeys());
+    if (serves) {
+      expect(answer).toBe("no error");
+      expect(source.readiness().ready).toBe(true);
+    } else {
+      expect(answer).toMatchObject({ code: "verification_key_unavailable" });
+      expect(source.readiness().ready).toBe(false);
+    }
+  });
+});
+
+describe("a mismatch that cannot force a refresh", () => {
+  it("is told to retry when the next refresh is allowed (503 with Retry-After), never given the old keys as final", async () => {
+    const { source, now } = setup({ refreshMinSeconds: 10 });
+    await source.getKeys();
+    await source.refreshAfterMismatch();
+    now.value += 4_000;
+    const before = endpoint.requests();
+    expect(await failure(() => source.refreshAfterMismatch())).toMatchObject({ code: "verification_key_unavailable", retryAfterSeconds: 6 });
+    expect(endpoint.requests()).toBe(before);
+    now.value += 6_000;
+    await expect(source.refreshAfterMismatch()).resolves.toHaveLength(1);
+    expect(endpoint.requests()).toBe(before + 1);
+  });
+
+  it("is told to retry when the forced refresh failed (provider down)", async () => {
+    const { source } = setup();
+    await source.getKeys();
+    endpoint.reply({ status: 503, body: {} });
+    expect(await failure(() => source.refreshAfterMismatch())).toMatchObject({ code: "verification_key_unavailable" });
   });
 });

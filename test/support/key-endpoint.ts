@@ -36,7 +36,7 @@ export interface KeyEndpoint {
   close(): Promise<void>;
 }
 
-/** Starts the key endpoint on 127.0.0.1, port 0. Initially serves `{"secret": "whsec_initial"}`. */
+/** Starts the key endpoint on 127.0.0.1, port 0. Initially serves `{"secret": "whsec_aW5pdGlhbC1rZXktbWF0ZXJpYWwtMDEy"}`. */
 export async function startKeyEndpoint(options: KeyEndpointOptions): Promise<KeyEndpoint> {
   const verify = createBearerVerifier({
     issuer: options.issuer,
@@ -46,7 +46,7 @@ export async function startKeyEndpoint(options: KeyEndpointOptions): Promise<Key
   });
   const seen = new Set<string>();
   const revoked = new Set<string>();
-  let current: KeyEndpointReply = { body: { secret: "whsec_initial" } };
+  let current: KeyEndpointReply = { body: { secret: "whsec_aW5pdGlhbC1rZXktbWF0ZXJpYWwtMDEy" } };
   let requests = 0;
   let rejected = 0;
 
