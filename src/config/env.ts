@@ -6,6 +6,7 @@ import { SCHEME_NAMES } from "../signature/schemes.js";
 import { INTEGER_SETTINGS, integerSchema, type IntegerOption } from "./limits.js";
 import { loadRemoteKeyConfig, type RemoteKeyConfig } from "./remote-env.js";
 import { splitSecrets, validateSecrets } from "./secrets.js";
+import { parseTrustProxy, type TrustProxy } from "./trust-proxy.js";
 
 /** The environment variable of each numeric option. */
 const INTEGER_VARIABLES: Readonly<Record<IntegerOption, string>> = {
@@ -30,7 +31,8 @@ export interface ServiceConfig extends Readonly<Record<IntegerOption, number>> {
   /** `memory` (one instance) or a Redis URL (replay store and rate limits shared by instances). */
   readonly replayStore: { readonly kind: "memory" } | { readonly kind: "redis"; readonly url: string; readonly keyPrefix: string };
   readonly handlersModule: string | undefined;
-  readonly trustProxy: boolean | number | string | undefined;
+  /** Express `trust proxy`: a hop count or an address / CIDR list (`true` is refused). */
+  readonly trustProxy: TrustProxy | undefined;
   readonly logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -42,15 +44,6 @@ function integer(env: Env, option: IntegerOption): number {
   const parsed = integerSchema(setting).safeParse(/^-?\d+$/.test(raw) ? Number(raw) : Number.NaN);
   if (!parsed.success) throw new ConfigError(name, `${parsed.error.issues[0]?.message ?? "is invalid"} (got "${raw}")`);
   return parsed.data;
-}
-
-/** `TRUST_PROXY` as Express takes it: true/false, a hop count, or addresses / subnets / names. */
-function trustProxy(env: Env): ServiceConfig["trustProxy"] {
-  const raw = text(env, "TRUST_PROXY");
-  if (raw === undefined) return undefined;
-  if (raw === "true" || raw === "false") return raw === "true";
-  if (/^\d+$/.test(raw)) return Number(raw);
-  return raw;
 }
 
 function replayStore(env: Env): ServiceConfig["replayStore"] {
@@ -95,6 +88,7 @@ export function loadServiceConfig(env: Env): ServiceConfig {
   const path = text(env, "WEBHOOK_PATH") ?? "/webhooks/chatgpt";
   if (!/^\/[\w\-./~]*$/.test(path)) throw new ConfigError("WEBHOOK_PATH", `must be a URL path starting with / (got "${path}")`);
   const keys = loadKeys(env, scheme);
+  const trustProxyText = text(env, "TRUST_PROXY");
   const integers = {} as Record<IntegerOption, number>;
   for (const option of Object.keys(INTEGER_VARIABLES) as IntegerOption[]) integers[option] = integer(env, option);
   return {
@@ -106,7 +100,7 @@ export function loadServiceConfig(env: Env): ServiceConfig {
     keys,
     replayStore: replayStore(env),
     handlersModule: text(env, "HANDLERS"),
-    trustProxy: trustProxy(env),
+    trustProxy: trustProxyText === undefined ? undefined : parseTrustProxy(trustProxyText, "TRUST_PROXY"),
     logLevel: oneOf(env, "LOG_LEVEL", LOG_LEVELS, "info"),
   };
 }

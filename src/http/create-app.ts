@@ -1,6 +1,7 @@
 // The service's Express 5 app: security headers, ops endpoints, the webhook route, JSON 404s and errors.
 import express, { type ErrorRequestHandler, type Express } from "express";
 import type { Logger } from "pino";
+import type { TrustProxy } from "../config/trust-proxy.js";
 import type { Receiver } from "../receiver/create-receiver.js";
 import { toErrorResponse } from "./error-response.js";
 import { createOpsRoutes } from "./ops-routes.js";
@@ -12,7 +13,8 @@ export interface AppOptions {
   readonly receiver: Receiver;
   readonly path: string;
   readonly logger: Logger;
-  readonly trustProxy?: boolean | number | string | undefined;
+  /** Express `trust proxy` (hop count or address / CIDR list), as `parseTrustProxy` checked it. */
+  readonly trustProxy?: TrustProxy | undefined;
   /** Whether the service is draining (then /readyz answers 503). */
   readonly isShuttingDown?: () => boolean;
 }
