@@ -102,11 +102,12 @@ describe("loadServiceConfig values", () => {
     ["loopback, 10.0.0.0/8", "loopback, 10.0.0.0/8"],
     ["10.0.0.0/8, 127.0.0.1", "10.0.0.0/8, 127.0.0.1"],
     ["2001:db8::/32,uniquelocal", "2001:db8::/32,uniquelocal"],
+    ["10.0.0.0/255.0.0.0", "10.0.0.0/255.0.0.0"],
   ])("reads TRUST_PROXY=%j", (raw, expected) => {
     expect(loadServiceConfig({ WEBHOOK_SECRET: SECRET, TRUST_PROXY: raw }).trustProxy).toEqual(expected);
   });
 
-  it.each(["true", "TRUE", "0.0.0.0/0", "10.0.0.0/8, ::/0", "::ffff:0.0.0.0/96"])(
+  it.each(["true", "TRUE", "0.0.0.0/0", "10.0.0.0/8, ::/0", "::ffff:0.0.0.0/96", "10.0.0.0/0.0.0.0"])(
     "refuses TRUST_PROXY=%j, which trusts every hop (any client could pick its address), naming the variable",
     (raw) => {
       const error = configError({ WEBHOOK_SECRET: SECRET, TRUST_PROXY: raw });
@@ -115,7 +116,7 @@ describe("loadServiceConfig values", () => {
     },
   );
 
-  it.each(["yes", "10.0.0.0/33", "loopback,,", "300.1.1.1", "1.5", "-1", "example.com"])("refuses a malformed TRUST_PROXY=%j", (raw) => {
+  it.each(["yes", "10.0.0.0/33", "loopback,,", "300.1.1.1", "10.0.0.0/255.0.255.0", "1.5", "-1", "example.com"])("refuses a malformed TRUST_PROXY=%j", (raw) => {
     expect(configError({ WEBHOOK_SECRET: SECRET, TRUST_PROXY: raw }).variable).toBe("TRUST_PROXY");
   });
 
