@@ -24,6 +24,8 @@ const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"
 export interface ServiceConfig extends Readonly<Record<IntegerOption, number>> {
   readonly host: string;
   readonly port: number;
+  /** The separate listener of /healthz, /readyz and /metrics (`OPS_PORT`, `OPS_HOST`), when set. */
+  readonly ops: { readonly host: string; readonly port: number } | undefined;
   readonly path: string;
   readonly scheme: SchemeName;
   /** Static secrets (`WEBHOOK_SECRET`) or the remote key flow (`WEBHOOK_KEY_URL`): exactly one. */
@@ -44,6 +46,11 @@ function integer(env: Env, option: IntegerOption): number {
   const parsed = integerSchema(setting).safeParse(/^-?\d+$/.test(raw) ? Number(raw) : Number.NaN);
   if (!parsed.success) throw new ConfigError(name, `${parsed.error.issues[0]?.message ?? "is invalid"} (got "${raw}")`);
   return parsed.data;
+}
+
+function opsListener(env: Env): ServiceConfig["ops"] {
+  if (text(env, "OPS_PORT") === undefined) return undefined;
+  return { host: text(env, "OPS_HOST") ?? "127.0.0.1", port: wholeNumber(env, "OPS_PORT", 0, 0, 65_535) };
 }
 
 function replayStore(env: Env): ServiceConfig["replayStore"] {
@@ -95,6 +102,7 @@ export function loadServiceConfig(env: Env): ServiceConfig {
     ...integers,
     host: text(env, "HOST") ?? "0.0.0.0",
     port: wholeNumber(env, "PORT", 8080, 0, 65_535),
+    ops: opsListener(env),
     path,
     scheme,
     keys,
