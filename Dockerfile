@@ -34,8 +34,9 @@ COPY fixtures ./fixtures
 
 USER node
 EXPOSE 8080
-# No curl in slim images: Node's own fetch, with a timeout, honouring a PORT override.
+# No curl in slim images: Node's own fetch, with a timeout, honouring a PORT override, and the
+# ops listener when OPS_PORT moves /healthz there (on OPS_HOST unless that is a wildcard).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "const e = process.env; const ops = !!e.OPS_PORT; const host = ops && e.OPS_HOST && e.OPS_HOST !== '0.0.0.0' ? e.OPS_HOST : '127.0.0.1'; fetch('http://' + host + ':' + (ops ? e.OPS_PORT : e.PORT || 8080) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # SIGTERM (docker stop) reaches node directly: the service drains in-flight deliveries.
 CMD ["node", "dist/cli/main.js", "serve"]

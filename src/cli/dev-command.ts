@@ -3,6 +3,7 @@
 import { loadServiceConfig } from "../config/env.js";
 import { createDevState, DEFAULT_STATE_DIR, readDevState, writeDevState } from "../dev/dev-state.js";
 import { localProviderEnv, startLocalProvider } from "../dev/local-provider.js";
+import { DEV_TOKEN_HEADER } from "../dev/rotate-guard.js";
 import { createLogger } from "../observability/logger.js";
 import { startService } from "../service/start-service.js";
 import { flagConfig, integerFlag, parseArgs, parseFlags } from "./parse-flags.js";
@@ -78,7 +79,7 @@ chatgpt-webhook-receiver dev stack
   webhook URL     ${webhookUrl}   (scheme ${config.scheme})
   token endpoint  ${provider.tokenEndpoint}   (client credentials)
   key endpoint    ${provider.keyUrl}
-  client id       ${state.clientId}   (secret and keys in ${stateDir}/, git-ignored)
+  client id       ${state.clientId}   (secret, keys and dev token in ${stateDir}/, git-ignored)
 
 Fire every fixture, signed with the provider's current key:
   npm run replay -- fixtures/${stateFlag}
@@ -89,7 +90,7 @@ Watch duplicates, forgeries and stale events:
   npm run replay -- fixtures/batch.completed.json --timestamp-offset -600 --expect 401${stateFlag}
 
 Rotate the signing key (the receiver picks the new one up on the next delivery):
-  curl -X POST ${provider.rotateUrl}
+  curl -X POST -H ${shellQuote(`${DEV_TOKEN_HEADER}: ${provider.state().devToken}`)} ${provider.rotateUrl}
 `);
   return runUntilSignal(service, logger, () => provider.close());
 }

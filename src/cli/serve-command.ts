@@ -30,6 +30,6 @@ export async function serveCommand(args: readonly string[]): Promise<number> {
   const logger = createLogger({ level: config.logLevel });
   installProcessGuards(logger);
   const service = await startService(config, logger);
-  logger.info({ url: `${service.url}${config.path}`, scheme: config.scheme }, "receiver listening");
+  logger.info({ url: `${service.url}${config.path}`, scheme: config.scheme, ops_url: service.opsUrl }, "receiver listening");
   return runUntilSignal(service, logger);
 }

@@ -6,6 +6,7 @@ import { SCHEME_NAMES } from "../signature/schemes.js";
 import { INTEGER_SETTINGS, integerSchema, type IntegerOption } from "./limits.js";
 import { loadRemoteKeyConfig, type RemoteKeyConfig } from "./remote-env.js";
 import { splitSecrets, validateSecrets } from "./secrets.js";
+import { parseTrustProxy, type TrustProxy } from "./trust-proxy.js";
 
 /** The environment variable of each numeric option. */
 const INTEGER_VARIABLES: Readonly<Record<IntegerOption, string>> = {
@@ -24,6 +25,8 @@ const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"
 export interface ServiceConfig extends Readonly<Record<IntegerOption, number>> {
   readonly host: string;
   readonly port: number;
+  /** The separate listener of /healthz, /readyz and /metrics (`OPS_PORT`, `OPS_HOST`), when set. */
+  readonly ops: { readonly host: string; readonly port: number } | undefined;
   readonly path: string;
   readonly scheme: SchemeName;
   /** Static secrets (`WEBHOOK_SECRET`) or the remote key flow (`WEBHOOK_KEY_URL`): exactly one. */
@@ -31,7 +34,8 @@ export interface ServiceConfig extends Readonly<Record<IntegerOption, number>> {
   /** `memory` (one instance) or a Redis URL (replay store and rate limits shared by instances). */
   readonly replayStore: { readonly kind: "memory" } | { readonly kind: "redis"; readonly url: string; readonly keyPrefix: string };
   readonly handlersModule: string | undefined;
-  readonly trustProxy: boolean | number | string | undefined;
+  /** Express `trust proxy`: a hop count or an address / CIDR list (`true` is refused). */
+  readonly trustProxy: TrustProxy | undefined;
   readonly logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -45,13 +49,9 @@ function integer(env: Env, option: IntegerOption): number {
   return parsed.data;
 }
 
-/** `TRUST_PROXY` as Express takes it: true/false, a hop count, or addresses / subnets / names. */
-function trustProxy(env: Env): ServiceConfig["trustProxy"] {
-  const raw = text(env, "TRUST_PROXY");
-  if (raw === undefined) return undefined;
-  if (raw === "true" || raw === "false") return raw === "true";
-  if (/^\d+$/.test(raw)) return Number(raw);
-  return raw;
+function opsListener(env: Env): ServiceConfig["ops"] {
+  if (text(env, "OPS_PORT") === undefined) return undefined;
+  return { host: text(env, "OPS_HOST") ?? "127.0.0.1", port: wholeNumber(env, "OPS_PORT", 0, 0, 65_535) };
 }
 
 function replayStore(env: Env): ServiceConfig["replayStore"] {
@@ -96,18 +96,20 @@ export function loadServiceConfig(env: Env): ServiceConfig {
   const path = text(env, "WEBHOOK_PATH") ?? "/webhooks/chatgpt";
   if (!/^\/[\w\-./~]*$/.test(path)) throw new ConfigError("WEBHOOK_PATH", `must be a URL path starting with / (got "${path}")`);
   const keys = loadKeys(env, scheme);
+  const trustProxyText = text(env, "TRUST_PROXY");
   const integers = {} as Record<IntegerOption, number>;
   for (const option of Object.keys(INTEGER_VARIABLES) as IntegerOption[]) integers[option] = integer(env, option);
   return {
     ...integers,
     host: text(env, "HOST") ?? "0.0.0.0",
     port: wholeNumber(env, "PORT", 8080, 0, 65_535),
+    ops: opsListener(env),
     path,
     scheme,
     keys,
     replayStore: replayStore(env),
     handlersModule: text(env, "HANDLERS"),
-    trustProxy: trustProxy(env),
+    trustProxy: trustProxyText === undefined ? undefined : parseTrustProxy(trustProxyText, "TRUST_PROXY"),
     logLevel: oneOf(env, "LOG_LEVEL", LOG_LEVELS, "info"),
   };
 }

@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { newDevToken } from "./rotate-guard.js";
 
 /** Default folder of the state, relative to the working directory (listed in .gitignore). */
 export const DEFAULT_STATE_DIR = ".dev-state";
@@ -31,6 +32,8 @@ export interface DevEndpoints {
 export interface DevState {
   readonly clientId: string;
   readonly clientSecret: string;
+  /** Required (header `x-dev-token`) by the provider's POST /dev/rotate-key; printed by `dev`. */
+  readonly devToken: string;
   /** Newest first. */
   readonly keys: readonly DevKey[];
   readonly endpoints?: DevEndpoints;
@@ -42,7 +45,12 @@ function newKey(now: Date): DevKey {
 
 /** A fresh state with generated credentials and one key. */
 export function createDevState(now = new Date()): DevState {
-  return { clientId: `dev-client-${randomBytes(4).toString("hex")}`, clientSecret: randomBytes(32).toString("base64url"), keys: [newKey(now)] };
+  return {
+    clientId: `dev-client-${randomBytes(4).toString("hex")}`,
+    clientSecret: randomBytes(32).toString("base64url"),
+    devToken: newDevToken(),
+    keys: [newKey(now)],
+  };
 }
 
 /**
@@ -57,10 +65,11 @@ export function rotateDevKey(state: DevState, now = new Date(), graceSeconds = 3
   return { ...state, keys: [newKey(now), ...kept] };
 }
 
-/** Reads the state in `dir`, or `undefined` when there is none. */
+/** Reads the state in `dir`, or `undefined` when there is none (a state saved without a dev token gets a new one). */
 export async function readDevState(dir: string): Promise<DevState | undefined> {
   try {
-    return JSON.parse(await readFile(join(dir, FILE), "utf8")) as DevState;
+    const state = JSON.parse(await readFile(join(dir, FILE), "utf8")) as Omit<DevState, "devToken"> & { devToken?: string };
+    return { ...state, devToken: state.devToken ?? newDevToken() };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new Error(`cannot read the dev state in ${dir}/${FILE}: ${(error as Error).message}`);

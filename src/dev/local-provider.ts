@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { startAuthorizationServer } from "./authorization-server.js";
 import { createBearerVerifier } from "./bearer-verifier.js";
 import { readDevState, rotateDevKey, writeDevState, type DevState } from "./dev-state.js";
+import { rotateRefusal } from "./rotate-guard.js";
 
 /** The resource indicator of the dev key endpoint (the access tokens' audience). */
 export const DEV_RESOURCE = "urn:chatgpt-webhook-receiver:dev-keys";
@@ -57,6 +58,7 @@ export async function startLocalProvider(options: LocalProviderOptions): Promise
   let state = options.state;
   // The token checker needs the issuer's URL and keys, known once the server listens.
   const bearer: { verify?: (authorization: string | undefined) => Promise<string | undefined> } = {};
+  const origin = { value: "" }; // the provider's own origin, the only one allowed to rotate
 
   const serveKeys = (req: IncomingMessage, res: ServerResponse): void => {
     void (bearer.verify?.(req.headers.authorization) ?? Promise.resolve(undefined)).then((token) => {
@@ -67,7 +69,13 @@ export async function startLocalProvider(options: LocalProviderOptions): Promise
     });
   };
 
-  const rotate = (res: ServerResponse): void => {
+  const rotate = (req: IncomingMessage, res: ServerResponse): void => {
+    req.resume();
+    const refusal = rotateRefusal(req.headers, origin.value, state.devToken);
+    if (refusal !== undefined) {
+      const message = refusal === "dev_token_required" ? "send the x-dev-token printed by dev" : "cross-origin requests are refused";
+      return json(res, 403, { error: refusal, message });
+    }
     state = rotateDevKey(state, new Date(), options.rotationGraceSeconds ?? 3600);
     // Keep what else the file holds (the endpoints the dev command wrote for `replay`).
     void readDevState(options.stateDir)
@@ -94,10 +102,11 @@ export async function startLocalProvider(options: LocalProviderOptions): Promise
     intercept: (req, res) => {
       const path = req.url?.split("?")[0];
       if (path === KEY_PATH && req.method === "GET") return serveKeys(req, res), true;
-      if (path === ROTATE_PATH && req.method === "POST") return req.resume(), rotate(res), true;
+      if (path === ROTATE_PATH && req.method === "POST") return rotate(req, res), true;
       return false;
     },
   });
+  origin.value = new URL(server.issuer).origin;
   bearer.verify = createBearerVerifier({ issuer: server.issuer, jwks: server.jwks, audience: DEV_RESOURCE, scope: "webhooks:verify" });
   return {
     tokenEndpoint: server.tokenEndpoint,

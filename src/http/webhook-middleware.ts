@@ -21,9 +21,11 @@ export interface WebhookMiddlewareOptions {
   readonly logger: Logger;
 }
 
+const TOO_LARGE = new DeliveryRejectedError(ErrorCode.PAYLOAD_TOO_LARGE, "body is larger than the limit");
+
 /** body-parser error types and the rejection each one means. */
 const BODY_ERRORS: Readonly<Record<string, DeliveryRejectedError>> = {
-  "entity.too.large": new DeliveryRejectedError(ErrorCode.PAYLOAD_TOO_LARGE, "body is larger than the limit"),
+  "entity.too.large": TOO_LARGE,
   "encoding.unsupported": new DeliveryRejectedError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "unsupported content encoding"),
   "charset.unsupported": new DeliveryRejectedError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "unsupported charset"),
   "request.size.invalid": new DeliveryRejectedError(ErrorCode.INVALID_PAYLOAD, "body length does not match Content-Length"),
@@ -46,7 +48,8 @@ function senderLeft(req: Request): boolean {
 
 /**
  * The handler chain for `app.post(path, ...chain)`: one handler for the rate limits (429), the
- * media type (415), the raw body within the size limit (413) and the pipeline.
+ * media type (415), the raw body within the size limit (413: a declared Content-Length over it
+ * is refused before reading, with `Connection: close`) and the pipeline.
  */
 export function createWebhookMiddleware(options: WebhookMiddlewareOptions): RequestHandler[] {
   const { pipeline, rateLimits, metrics, logger } = options;
@@ -88,6 +91,12 @@ export function createWebhookMiddleware(options: WebhookMiddlewareOptions): Requ
   const handle = (req: Request, res: Response, next: (error?: unknown) => void): Promise<void> | void => {
     if (!isJsonContentType(req.headers["content-type"])) {
       return reject(req, res, new DeliveryRejectedError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json"));
+    }
+    if (Number(req.headers["content-length"]) > options.maxBodyBytes) {
+      // Refused before a byte is read: body-parser would first drain the whole declared body
+      // (up to the request timeout). Closing the connection stops a client that keeps uploading.
+      res.setHeader("Connection", "close");
+      return reject(req, res, TOO_LARGE);
     }
     readBody(req, res, (error?: unknown) => {
       // A sender that went away before its body was read gets no answer and no verdict: verifying

@@ -1,5 +1,6 @@
 // One authenticated GET of the key endpoint: status mapping, bounded body read, JSON parsing.
 import type { HttpFetch } from "../oauth/http.js";
+import { readBoundedBody, ResponseTooLargeError } from "../oauth/read-bounded.js";
 import { KeyEndpointError, KeyEndpointErrorCode } from "./errors.js";
 import { parseMaxAgeSeconds } from "./cache-control.js";
 
@@ -49,28 +50,13 @@ export async function fetchKeys(fetch: HttpFetch, url: string, token: string, si
 }
 
 async function readBounded(response: Response, signal: AbortSignal): Promise<string> {
-  const tooLarge = (): KeyEndpointError =>
-    new KeyEndpointError(KeyEndpointErrorCode.INVALID_RESPONSE, `key endpoint response exceeds ${MAX_KEY_RESPONSE_BYTES} bytes`);
-  if (Number(response.headers.get("content-length") ?? 0) > MAX_KEY_RESPONSE_BYTES) {
-    await response.body?.cancel().catch(() => undefined);
-    throw tooLarge();
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
   try {
-    const reader = (response.body as ReadableStream<Uint8Array> | null)?.getReader();
-    for (let next = await reader?.read(); next && !next.done; next = await reader?.read()) {
-      size += next.value.byteLength;
-      if (size > MAX_KEY_RESPONSE_BYTES) {
-        await reader?.cancel().catch(() => undefined);
-        throw tooLarge();
-      }
-      chunks.push(next.value);
-    }
+    return (await readBoundedBody(response, MAX_KEY_RESPONSE_BYTES)).toString("utf8");
   } catch (error) {
-    if (error instanceof KeyEndpointError) throw error;
+    if (error instanceof ResponseTooLargeError) {
+      throw new KeyEndpointError(KeyEndpointErrorCode.INVALID_RESPONSE, `key endpoint response exceeds ${MAX_KEY_RESPONSE_BYTES} bytes`);
+    }
     const code = signal.aborted ? KeyEndpointErrorCode.TIMEOUT : KeyEndpointErrorCode.UNREACHABLE;
     throw new KeyEndpointError(code, "key endpoint response could not be read");
   }
-  return Buffer.concat(chunks).toString("utf8");
 }

@@ -3,6 +3,10 @@ import * as oauth from "oauth4webapi";
 import { parseRetryAfterMs } from "./backoff.js";
 import { TokenError, TokenErrorCode, sanitizeCause } from "./errors.js";
 import type { HttpFetch } from "./http.js";
+import { boundedResponse, ResponseTooLargeError } from "./read-bounded.js";
+
+/** Token answers larger than this are refused unread (a token response is a few KB at most). */
+export const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
 
 /** Everything one grant request needs. */
 export interface TokenRequestContext {
@@ -28,7 +32,8 @@ export interface GrantedToken {
  * Sends one grant request and processes the answer with oauth4webapi.
  * @throws TokenError: retryable `token_request_failed` (network, 5xx, 429, with `retryAfterMs`)
  * or `token_request_timeout`; non-retryable with the server's RFC 6749 `error` code
- * (`invalid_client`, `invalid_scope` ...) or `invalid_token_response`.
+ * (`invalid_client`, `invalid_scope` ...) or `invalid_token_response` (also for an answer over
+ * {@link MAX_TOKEN_RESPONSE_BYTES}, which is not read further).
  */
 export async function requestToken(ctx: TokenRequestContext, signal: AbortSignal, nowMs: number): Promise<GrantedToken> {
   const as: oauth.AuthorizationServer = { issuer: new URL(ctx.tokenEndpoint).origin, token_endpoint: ctx.tokenEndpoint };
@@ -53,6 +58,11 @@ export async function requestToken(ctx: TokenRequestContext, signal: AbortSignal
       retryable: true,
       retryAfterMs: parseRetryAfterMs(response.headers.get("retry-after"), nowMs),
     });
+  }
+  try {
+    response = await boundedResponse(response, MAX_TOKEN_RESPONSE_BYTES);
+  } catch (error) {
+    throw bodyReadError(error, response.status, signal);
   }
   try {
     const result = await oauth.processClientCredentialsResponse(as, client, response);
@@ -93,6 +103,19 @@ async function bodyErrorCode(response: Response): Promise<string> {
     // not JSON: fall through
   }
   return "invalid_client";
+}
+
+/** A failed read of the answer: too large (not retryable), or cut off / timed out (retryable). */
+function bodyReadError(error: unknown, status: number, signal: AbortSignal): TokenError {
+  if (error instanceof ResponseTooLargeError) {
+    return new TokenError(TokenErrorCode.INVALID_TOKEN_RESPONSE, `token endpoint response exceeds ${MAX_TOKEN_RESPONSE_BYTES} bytes`, { status });
+  }
+  if (signal.aborted) return transportError(error, signal);
+  return new TokenError(TokenErrorCode.TOKEN_REQUEST_FAILED, "token endpoint response could not be read", {
+    status,
+    retryable: true,
+    cause: sanitizeCause(error),
+  });
 }
 
 function transportError(error: unknown, signal: AbortSignal): TokenError {

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { Registry } from "prom-client";
 import type { ServiceConfig } from "../config/env.js";
-import { createApp } from "../http/create-app.js";
+import { createApp, createOpsApp } from "../http/create-app.js";
 import { createReceiver, type Receiver } from "../receiver/create-receiver.js";
 import type { ReceiverOptions } from "../receiver/options.js";
 import { createServiceKeySource } from "./create-key-source.js";
@@ -18,6 +18,10 @@ export interface RunningService {
   readonly receiver: Receiver;
   /** Base URL, e.g. `http://127.0.0.1:8080`. */
   readonly url: string;
+  /** The listener of /healthz, /readyz and /metrics when `OPS_PORT` is set. */
+  readonly opsServer: Server | undefined;
+  /** Its base URL, e.g. `http://127.0.0.1:9090`. */
+  readonly opsUrl: string | undefined;
   /** Stops accepting, drains in-flight deliveries (bounded), closes stores. Idempotent. */
   shutdown(): Promise<void>;
 }
@@ -85,20 +89,21 @@ export async function startService(
   await register?.(receiver);
 
   let shuttingDown = false;
+  const isShuttingDown = (): boolean => shuttingDown;
   const app = createApp({
     receiver,
     path: config.path,
     logger,
     trustProxy: config.trustProxy,
-    isShuttingDown: () => shuttingDown,
+    isShuttingDown,
+    opsRoutes: config.ops === undefined,
   });
-  const server = createServer({ ...DEFAULT_SERVER_TIMEOUTS, ...serverTimeouts }, app);
+  const timeouts = { ...DEFAULT_SERVER_TIMEOUTS, ...serverTimeouts };
+  const server = createServer(timeouts, app);
   if (maxConnections !== undefined) server.maxConnections = maxConnections;
-  server.listen(config.port, config.host);
-  await once(server, "listening");
-  const address = server.address() as AddressInfo;
-  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  const url = `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${address.port}`;
+  const url = await listen(server, config.port, config.host);
+  const opsServer = config.ops === undefined ? undefined : createServer(timeouts, createOpsApp({ receiver, logger, isShuttingDown }));
+  const opsUrl = opsServer === undefined || config.ops === undefined ? undefined : await listen(opsServer, config.ops.port, config.ops.host);
   // Fetch the first keys in the background: /readyz says not-ready (and why) until they arrive.
   if (remote !== undefined) void remote.warmUp();
 
@@ -114,10 +119,25 @@ export async function startService(
       if (receiver.inFlight() > 0) logger.warn({ in_flight: receiver.inFlight() }, "shutdown: deliveries still in flight");
       server.closeAllConnections();
       await closed;
+      // The ops listener stays up while draining, so probes see /readyz answer 503.
+      if (opsServer !== undefined) {
+        const opsClosed = new Promise<void>((resolve) => opsServer.close(() => resolve()));
+        opsServer.closeAllConnections();
+        await opsClosed;
+      }
       await receiver.close();
       await stores.close();
     })();
     return stopping;
   };
-  return { server, receiver, url, shutdown };
+  return { server, receiver, url, opsServer, opsUrl, shutdown };
+}
+
+/** Listens on `host:port` and resolves with the base URL (a wildcard host reads as 127.0.0.1). */
+async function listen(server: Server, port: number, host: string): Promise<string> {
+  server.listen(port, host);
+  await once(server, "listening");
+  const address = server.address() as AddressInfo;
+  const shown = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return `http://${shown === "0.0.0.0" || shown === "[::]" ? "127.0.0.1" : shown}:${address.port}`;
 }

@@ -23,13 +23,14 @@ beforeAll(async () => {
 });
 afterAll(() => Promise.all([as.close(), endpoint.close()]));
 
-function start(): Promise<TestService> {
+function start(env: Record<string, string> = {}): Promise<TestService> {
   clock.value = Date.now();
   return startTestService(
     {
       ...remoteKeyEnv(as, endpoint.url, BASIC_SECRET),
       WEBHOOK_KEY_CACHE_SECONDS: "86400",
       WEBHOOK_KEY_REFRESH_MIN_SECONDS: "10",
+      ...env,
     },
     { clock, register: (receiver) => receiver.on("*", (event) => void handledIds.push(event.id)) },
   );
@@ -114,7 +115,7 @@ describe("hostile key endpoint responses, through the service", () => {
 
   it("on a cold start against a hostile endpoint: 503 verification_key_unavailable, /readyz says why, no handler runs", async () => {
     endpoint.reply({ body: html });
-    const service = await start();
+    const service = await start({ OPS_PORT: "0" }); // /readyz gives reasons on the ops listener only
     try {
       const before = handledIds.length;
       const first = await deliver(service, GOOD_KEY);
@@ -122,7 +123,7 @@ describe("hostile key endpoint responses, through the service", () => {
       const forged = await deliver(service, ATTACKER_KEY);
       expect(forged.status).toBe(503);
       expect(handledIds.length).toBe(before);
-      const ready = await fetch(`${service.url}/readyz`);
+      const ready = await fetch(`${service.opsUrl ?? ""}/readyz`);
       expect(ready.status).toBe(503);
       const body = (await ready.json()) as { checks: { keys: { ready: boolean; reason: string } } };
       expect(body.checks.keys.reason).toContain("invalid_key_response");

@@ -45,6 +45,24 @@ describe("chatgpt-webhooks sign", () => {
     expect(JSON.parse(curl.stdout)).toEqual({ status: "ignored", id: fixture.id }); // verified; no handler registered
   });
 
+  it("with the body on stdin, prints a curl command (ending in a newline) that carries that body and is accepted", async () => {
+    const id = `evt_stdin_${Date.now()}_${Math.random().toString(36).slice(2)}`;
+    // Quotes, a here-document delimiter, command substitutions and backslashes must reach the receiver as is.
+    const note = "it's $(echo x) `id` \\ 'EOF' \"q\" \u00fc\nEOF\n";
+    const body = `${JSON.stringify({ id, type: "batch.completed", note, data: {} }, null, 2)}\n`; // several lines
+    const child = spawn(process.execPath, [...CLI, "sign", "--secret", TEST_SECRET, "--curl", "--url", service.webhookUrl], { cwd: ROOT });
+    child.stdin.end(body);
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+    const [code] = (await once(child, "close")) as [number];
+    expect({ code, err }).toEqual({ code: 0, err: "" });
+    expect(out.endsWith("\n")).toBe(true);
+    const curl = await run("bash", ["-c", `${out}`], { cwd: ROOT });
+    expect(JSON.parse(curl.stdout)).toEqual({ status: "ignored", id }); // verified: the exact bytes of stdin were sent
+  });
+
   it("prints name: value headers from stdin for the standard scheme", async () => {
     const child = spawn(process.execPath, [...CLI, "sign", "--scheme", "standard", "--secret", TEST_SECRET, "--id", "msg_1", "--timestamp", "1700000000"], { cwd: ROOT });
     child.stdin.end('{"id":"evt_1","type":"batch.completed"}');

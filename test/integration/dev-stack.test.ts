@@ -108,8 +108,11 @@ describe("dev stack", () => {
   });
 
   it("after a key rotation, new deliveries (signed with the new key) are accepted", async () => {
-    const { rotateUrl } = (JSON.parse(readFileSync(join(STATE, "dev.json"), "utf8")) as { endpoints: { rotateUrl: string } }).endpoints;
-    const rotated = (await (await fetch(rotateUrl, { method: "POST" })).json()) as { valid_keys: string[] };
+    const saved = JSON.parse(readFileSync(join(STATE, "dev.json"), "utf8")) as { devToken: string; endpoints: { rotateUrl: string } };
+    expect(devOutput).toContain(`curl -X POST -H 'x-dev-token: ${saved.devToken}' ${saved.endpoints.rotateUrl}`);
+    const rotated = (await (await fetch(saved.endpoints.rotateUrl, { method: "POST", headers: { "x-dev-token": saved.devToken } })).json()) as {
+      valid_keys: string[];
+    };
     expect(rotated.valid_keys).toHaveLength(2);
     const { code, rows } = await replay([newEventFile("batch.completed")]);
     expect(code).toBe(0);

@@ -88,12 +88,12 @@ describe("remote keys over the client-credentials flow", () => {
 
   it("answers 503 verification_key_unavailable with Retry-After on a cold cache, and /readyz says why", async () => {
     endpoint.reply({ status: 500, body: "provider down" });
-    const target = await start();
+    const target = await start({ OPS_PORT: "0" }); // /readyz gives reasons on the ops listener only
     const response = await post(target, KEY_1);
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({ error: "verification_key_unavailable" });
     expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
-    const ready = await fetch(`${target.url}/readyz`);
+    const ready = await fetch(`${target.opsUrl ?? ""}/readyz`);
     expect(ready.status).toBe(503);
     const body = (await ready.json()) as { checks: { keys: { ready: boolean; reason: string } } };
     expect(body.checks.keys.ready).toBe(false);

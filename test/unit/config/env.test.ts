@@ -28,6 +28,7 @@ describe("loadServiceConfig defaults", () => {
     expect(loadServiceConfig({ WEBHOOK_SECRET: SECRET })).toEqual({
       host: "0.0.0.0",
       port: 8080,
+      ops: undefined,
       path: "/webhooks/chatgpt",
       scheme: "chatgpt",
       keys: { kind: "static", secrets: [SECRET] },
@@ -76,11 +77,13 @@ describe("loadServiceConfig values", () => {
       RATE_LIMIT_PER_MINUTE: "0",
       RATE_LIMIT_FAILURES_PER_MINUTE: "5",
       TRUST_PROXY: "1",
+      OPS_PORT: "9090",
       LOG_LEVEL: "debug",
     });
     expect(config).toEqual({
       host: "127.0.0.1",
       port: 0,
+      ops: { host: "127.0.0.1", port: 9090 },
       path: "/hooks/openai",
       scheme: "standard",
       keys: { kind: "static", secrets: [WHSEC, SECRET] },
@@ -99,12 +102,34 @@ describe("loadServiceConfig values", () => {
   });
 
   it.each([
-    ["true", true],
     ["false", false],
     ["2", 2],
+    ["loopback", "loopback"],
     ["loopback, 10.0.0.0/8", "loopback, 10.0.0.0/8"],
+    ["10.0.0.0/8, 127.0.0.1", "10.0.0.0/8, 127.0.0.1"],
+    ["2001:db8::/32,uniquelocal", "2001:db8::/32,uniquelocal"],
+    ["10.0.0.0/255.0.0.0", "10.0.0.0/255.0.0.0"],
   ])("reads TRUST_PROXY=%j", (raw, expected) => {
     expect(loadServiceConfig({ WEBHOOK_SECRET: SECRET, TRUST_PROXY: raw }).trustProxy).toEqual(expected);
+  });
+
+  it.each(["true", "TRUE", "0.0.0.0/0", "10.0.0.0/8, ::/0", "::ffff:0.0.0.0/96", "10.0.0.0/0.0.0.0"])(
+    "refuses TRUST_PROXY=%j, which trusts every hop (any client could pick its address), naming the variable",
+    (raw) => {
+      const error = configError({ WEBHOOK_SECRET: SECRET, TRUST_PROXY: raw });
+      expect(error.variable).toBe("TRUST_PROXY");
+      expect(error.message).not.toContain("\n");
+    },
+  );
+
+  it.each(["yes", "10.0.0.0/33", "loopback,,", "300.1.1.1", "10.0.0.0/255.0.255.0", "1.5", "-1", "example.com"])("refuses a malformed TRUST_PROXY=%j", (raw) => {
+    expect(configError({ WEBHOOK_SECRET: SECRET, TRUST_PROXY: raw }).variable).toBe("TRUST_PROXY");
+  });
+
+  it("reads OPS_HOST only with OPS_PORT, which moves the ops endpoints to their own listener", () => {
+    expect(loadServiceConfig({ WEBHOOK_SECRET: SECRET, OPS_HOST: "0.0.0.0" }).ops).toBeUndefined();
+    expect(loadServiceConfig({ WEBHOOK_SECRET: SECRET, OPS_PORT: "9464", OPS_HOST: "10.1.2.3" }).ops).toEqual({ host: "10.1.2.3", port: 9464 });
+    expect(configError({ WEBHOOK_SECRET: SECRET, OPS_PORT: "metrics" }).variable).toBe("OPS_PORT");
   });
 
   it.each(["fatal", "error", "warn", "info", "debug", "trace", "silent"])("accepts LOG_LEVEL=%s", (level) => {
