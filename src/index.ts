@@ -1,6 +1,13 @@
 // The library's public surface: createReceiver, the pure sign / verify functions, errors and types.
-export { createReceiver } from "./receiver/create-receiver.js";
-export type { Receiver, Readiness } from "./receiver/create-receiver.js";
+export { createReceiver } from "./http/express-receiver.js";
+export type { Receiver } from "./http/express-receiver.js";
+export { createWebhookReceiver } from "./receiver/create-receiver.js";
+export type { Readiness, WebhookReceiver } from "./receiver/create-receiver.js";
+export type { BodyRead, WebhookAnswer, WebhookRequest } from "./receiver/webhook-request.js";
+export { createNodeMiddleware } from "./http/node-middleware.js";
+export type { NodeMiddleware, NodeMiddlewareOptions } from "./http/node-middleware.js";
+export { createFetchHandler } from "./http/fetch-handler.js";
+export type { FetchHandlerOptions } from "./http/fetch-handler.js";
 export type { ReceiverOptions, ReceiverConfig } from "./receiver/options.js";
 export { sign, verify } from "./signature/sign-and-verify.js";
 export type { VerifyOptions } from "./signature/sign-and-verify.js";

@@ -2,8 +2,8 @@
 import express, { type ErrorRequestHandler, type Express } from "express";
 import type { Logger } from "pino";
 import type { TrustProxy } from "../config/trust-proxy.js";
-import type { Receiver } from "../receiver/create-receiver.js";
-import { toErrorResponse } from "./error-response.js";
+import type { Receiver } from "./express-receiver.js";
+import { toErrorResponse } from "../pipeline/error-response.js";
 import { createOpsRoutes } from "./ops-routes.js";
 import { securityHeaders } from "./security-headers.js";
 import { sendJson } from "./send-json.js";

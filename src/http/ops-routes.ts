@@ -1,6 +1,6 @@
 // Operational endpoints: /healthz (alive), /readyz (keys and store), /metrics (Prometheus text).
 import { Router } from "express";
-import type { Readiness, Receiver } from "../receiver/create-receiver.js";
+import type { Readiness, WebhookReceiver } from "../receiver/create-receiver.js";
 import { createReadinessProbe } from "./readiness-probe.js";
 import { sendJson } from "./send-json.js";
 
@@ -22,7 +22,7 @@ function withoutReasons(checks: Checks): Checks {
 }
 
 /** Creates the router of the operational endpoints; /readyz answers from {@link createReadinessProbe}. */
-export function createOpsRoutes(receiver: Receiver, options: OpsRouteOptions): Router {
+export function createOpsRoutes(receiver: WebhookReceiver, options: OpsRouteOptions): Router {
   const router = Router();
   const readiness = createReadinessProbe(() => receiver.readiness(), receiver.config.clock);
   router.get("/healthz", (_req, res) => sendJson(res, 200, { status: "ok" }));

@@ -1,19 +1,19 @@
-// createReceiver: the whole pipeline as a library object (handlers, Express middleware, readiness, drain).
-import { Router, type RequestHandler } from "express";
+// createWebhookReceiver: the core as a library object (handlers, the front door, readiness, drain), with no HTTP framework.
 import pino from "pino";
 import type { HandlerRegistry } from "../dispatch/handler-registry.js";
 import { createHandlerRegistry } from "../dispatch/handler-registry.js";
 import { createRateLimits } from "../rate-limit/rate-limits.js";
-import { sendJson } from "../http/send-json.js";
-import { createWebhookMiddleware } from "../http/webhook-middleware.js";
 import { createReceiverMetrics, type ReceiverMetrics } from "../observability/metrics.js";
+import { createOutcomeRecorder } from "../pipeline/outcome-recorder.js";
 import { createPipeline, type DeliveryRequest, type DeliveryResult } from "../pipeline/receive-delivery.js";
 import { createReplayGuard } from "../pipeline/replay-guard.js";
 import { createEvictionWarning } from "../replay/eviction-warning.js";
 import { createMemoryReplayStore } from "../replay/memory-replay-store.js";
 import { leaseMsFor } from "../replay/replay-policy.js";
 import { schemes } from "../signature/schemes.js";
+import { createRequestHandler } from "./handle-request.js";
 import { resolveOptions, type ReceiverConfig, type ReceiverOptions } from "./options.js";
+import type { WebhookAnswer, WebhookRequest } from "./webhook-request.js";
 
 /** Readiness of the receiver for `/readyz`. */
 export interface Readiness {
@@ -21,17 +21,22 @@ export interface Readiness {
   readonly checks: Readonly<Record<string, { readonly ready: boolean; readonly reason?: string }>>;
 }
 
-/** A webhook receiver: register handlers with `on`, mount `router` or `middleware`. */
-export interface Receiver {
-  /** Registers a handler for an event type, or `"*"` for all (DESIGN.md section 6). */
+/**
+ * A webhook receiver without an HTTP framework: register handlers with `on`, serve it through an
+ * adapter (`createNodeMiddleware`, `createFetchHandler`, or `createReceiver`'s Express router).
+ */
+export interface WebhookReceiver {
+  /** Registers a handler for an event type, or `"*"` for all (README, "Handlers"). */
   readonly on: HandlerRegistry["on"];
-  /** Router answering `POST /` (mount it at your webhook path) and 405 for other methods. */
-  readonly router: Router;
-  /** The handler chain, for `app.post(path, ...receiver.middleware)`. */
-  readonly middleware: RequestHandler[];
-  /** The 405 answer for other methods on the webhook path, for `app.all(path, ...)`. */
-  readonly methodNotAllowed: RequestHandler;
-  /** The pipeline without HTTP: exact body bytes and headers in, status and JSON body out. */
+  /**
+   * The front door every adapter calls: rate limits, method, media type, body limit, the
+   * pipeline, one record of the outcome. `undefined`: the sender is gone, close its connection.
+   */
+  handle(request: WebhookRequest): Promise<WebhookAnswer | undefined>;
+  /**
+   * The pipeline without HTTP (no limits): exact body bytes and headers in, status and JSON body
+   * out; the outcome is recorded (log line and metric) as for any delivery.
+   */
   receive(request: DeliveryRequest): Promise<DeliveryResult>;
   /** Key source and replay store readiness. */
   readiness(): Promise<Readiness>;
@@ -48,10 +53,10 @@ export interface Receiver {
 }
 
 /**
- * Creates a receiver.
+ * Creates the core receiver.
  * @throws ConfigError naming the option at fault
  */
-export function createReceiver(options: ReceiverOptions): Receiver {
+export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver {
   const config = resolveOptions(options);
   const logger = config.logger ?? pino({ level: "silent" });
   const metrics = createReceiverMetrics(config.registry);
@@ -94,27 +99,23 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     counter: config.rateLimitCounter,
     logger,
   });
-  const middleware = createWebhookMiddleware({
-    pipeline,
-    maxBodyBytes: config.maxBodyBytes,
-    rateLimits,
-    metrics,
-    logger,
-  });
-  const methodNotAllowed: RequestHandler = (_req, res) => {
-    res.setHeader("Allow", "POST");
-    sendJson(res, 405, { error: "method_not_allowed", message: "use POST" });
-  };
-  const router = Router();
-  router.post("/", ...middleware);
-  router.all("/", methodNotAllowed);
+  const record = createOutcomeRecorder(logger, metrics);
+  const handle = createRequestHandler({ pipeline, rateLimits, maxBodyBytes: config.maxBodyBytes, record, clock: config.clock, logger });
 
   return {
     on: (type, handler) => handlers.on(type, handler),
-    router,
-    middleware,
-    methodNotAllowed,
-    receive: (request) => pipeline.receive(request),
+    handle,
+    async receive(request) {
+      const started = performance.now();
+      pipeline.inFlight.begin();
+      try {
+        const result = await pipeline.receive(request);
+        record({ ...result, durationMs: performance.now() - started });
+        return result;
+      } finally {
+        pipeline.inFlight.end();
+      }
+    },
     async readiness() {
       const keys = config.keySource.readiness();
       let replay: { ready: boolean; reason?: string };

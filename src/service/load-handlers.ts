@@ -2,7 +2,7 @@
 import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
 import { ConfigError } from "../errors.js";
-import type { Receiver } from "../receiver/create-receiver.js";
+import type { Receiver } from "../http/express-receiver.js";
 
 /** What a handlers module exports by default. */
 export type RegisterHandlers = (receiver: Pick<Receiver, "on">) => void | Promise<void>;

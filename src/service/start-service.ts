@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import { Registry } from "prom-client";
 import type { ServiceConfig } from "../config/env.js";
 import { createApp, createOpsApp } from "../http/create-app.js";
-import { createReceiver, type Receiver } from "../receiver/create-receiver.js";
+import { createReceiver, type Receiver } from "../http/express-receiver.js";
 import type { ReceiverOptions } from "../receiver/options.js";
 import { createServiceKeySource } from "./create-key-source.js";
 import { createSharedStores } from "./create-shared-stores.js";
@@ -117,6 +117,8 @@ export async function startService(
       const limit = new Promise<void>((resolve) => setTimeout(resolve, config.handlerTimeoutMs + 5_000).unref());
       await Promise.race([receiver.drained(), limit]);
       if (receiver.inFlight() > 0) logger.warn({ in_flight: receiver.inFlight() }, "shutdown: deliveries still in flight");
+      // The adapters write each answer just after it settles: let them, then cut what is left.
+      await new Promise((resolve) => setImmediate(resolve));
       server.closeAllConnections();
       await closed;
       // The ops listener stays up while draining, so probes see /readyz answer 503.

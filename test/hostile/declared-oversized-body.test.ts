@@ -72,6 +72,23 @@ describe("a declared body over the limit", () => {
     expect(sent).toBeLessThan(100_000_000_000);
   });
 
+  it("a chunked upload (no declared length) that keeps going past the limit gets 413 and its connection closed", async () => {
+    const chunkedHead = [`POST ${WEBHOOK_PATH} HTTP/1.1`, "Host: 127.0.0.1", "Content-Type: application/json", "Transfer-Encoding: chunked", "", ""].join("\r\n");
+    const { socket, closed } = await exchange(chunkedHead);
+    const piece = Buffer.alloc(512, 0x61);
+    const chunk = Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from("\r\n")]);
+    let sent = 0;
+    const upload = (): void => {
+      while (!socket.destroyed && sent < 50_000_000 && socket.write(chunk)) sent += piece.length;
+    };
+    socket.on("drain", upload);
+    upload();
+    const { received, closedByServer } = await closed;
+    expect(closedByServer).toBe(true);
+    expect(received).toMatch(/^HTTP\/1\.1 413 /);
+    expect(received).toMatch(/\r\nConnection: close\r\n/i);
+  });
+
   it("still reads a body within the limit", async () => {
     const response = await service.post(JSON.stringify({ id: "evt_1", type: "x" }), {});
     expect(response.status).toBe(400); // unsigned: refused by the signature checks, not by size

@@ -6,7 +6,7 @@ import { createReplayGuard } from "../../../src/pipeline/replay-guard.js";
 import { createMemoryReplayStore } from "../../../src/replay/memory-replay-store.js";
 import { leaseMsFor } from "../../../src/replay/replay-policy.js";
 import type { ReplayStore } from "../../../src/replay/replay-store.js";
-import { createReceiver } from "../../../src/receiver/create-receiver.js";
+import { createWebhookReceiver as createReceiver } from "../../../src/receiver/create-receiver.js";
 import { chatgptHeaders } from "../../support/independent-signers.js";
 
 const SECRET = "slow-handler-secret-0123456789";

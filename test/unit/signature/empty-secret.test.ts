@@ -2,7 +2,7 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { ConfigError } from "../../../src/errors.js";
-import { createReceiver } from "../../../src/receiver/create-receiver.js";
+import { createWebhookReceiver as createReceiver } from "../../../src/receiver/create-receiver.js";
 import { sign, verify } from "../../../src/signature/sign-and-verify.js";
 
 const body = '{"id":"evt_1","type":"response.completed"}';

@@ -1,6 +1,6 @@
 // isJsonContentType: application/json and +json types, UTF-8 or no charset.
 import { describe, expect, it } from "vitest";
-import { isJsonContentType } from "../../../src/http/content-type.js";
+import { isJsonContentType } from "../../../src/receiver/content-type.js";
 
 describe("isJsonContentType", () => {
   it.each([

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { HandlerFailedError } from "../../../src/dispatch/handler-failed-error.js";
 import { ConfigError, DeliveryFailedError, DeliveryRejectedError, ErrorCode, WebhookError } from "../../../src/errors.js";
-import { toErrorResponse } from "../../../src/http/error-response.js";
+import { toErrorResponse } from "../../../src/pipeline/error-response.js";
 
 /** DESIGN.md section 7, written out independently of the source table. */
 const DESIGN_STATUS: Readonly<Record<ErrorCode, number>> = {

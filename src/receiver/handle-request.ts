@@ -1,0 +1,121 @@
+// The front door every adapter shares: limits, method, media type, body size, the pipeline, and one record of the outcome.
+import type { Logger } from "pino";
+import { DeliveryRejectedError, ErrorCode } from "../errors.js";
+import type { Clock } from "../clock.js";
+import { isThenable } from "../maybe-promise.js";
+import { INTERNAL_ERROR, toErrorResponse } from "../pipeline/error-response.js";
+import type { OutcomeRecorder } from "../pipeline/outcome-recorder.js";
+import type { Pipeline } from "../pipeline/receive-delivery.js";
+import { rateLimitedAnswer } from "../rate-limit/rate-limited-answer.js";
+import type { LimitInfo, RateLimits } from "../rate-limit/rate-limits.js";
+import { getHeader } from "../signature/headers.js";
+import { isJsonContentType } from "./content-type.js";
+import type { WebhookAnswer, WebhookRequest } from "./webhook-request.js";
+
+/** What the front door needs. */
+export interface RequestHandlerDependencies {
+  readonly pipeline: Pipeline;
+  readonly rateLimits: RateLimits;
+  readonly maxBodyBytes: number;
+  readonly record: OutcomeRecorder;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/**
+ * Handles one request; `undefined` means the sender is gone: close its connection, answer
+ * nothing. Never rejects: a failure of our own is logged and answered `500 internal_error`.
+ */
+export type RequestHandler = (request: WebhookRequest) => Promise<WebhookAnswer | undefined>;
+
+const METHOD_NOT_ALLOWED: WebhookAnswer = {
+  status: 405,
+  body: { error: "method_not_allowed", message: "use POST" },
+  retryAfterSeconds: undefined,
+  headers: { Allow: "POST" },
+};
+const NOT_JSON = new DeliveryRejectedError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
+const CLOSE = { Connection: "close" };
+const ENCODED = new DeliveryRejectedError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "unsupported content encoding");
+
+/** A declared length over the limit: refused before a byte is read, and the connection closed. */
+function declaredTooLarge(request: WebhookRequest, limit: number): boolean {
+  const declared = getHeader(request.headers, "content-length");
+  return declared !== undefined && /^\d+$/.test(declared) && Number(declared) > limit;
+}
+
+/**
+ * Creates the front door of README "How a delivery is handled": the rate limits (429), the
+ * method (405), the media type and encoding (415), a declared length over the limit (413 at
+ * once, `Connection: close`), the body read under the limit, then the pipeline. Every answer
+ * (a refusal at any step included) is recorded once, and a failed answer is counted against the
+ * client's failure limit before it is written.
+ */
+export function createRequestHandler(deps: RequestHandlerDependencies): RequestHandler {
+  const { pipeline, rateLimits, record, clock, logger } = deps;
+
+  const answerWith = async (request: WebhookRequest, started: number, answer: WebhookAnswer, outcome: string, facts = {}) => {
+    const counting = request.clientKey === undefined ? undefined : rateLimits.recordFailure(request.clientKey, answer.status);
+    if (isThenable(counting)) await counting;
+    record({ status: answer.status, outcome, durationMs: performance.now() - started, ...facts });
+    return answer;
+  };
+
+  const reject = (request: WebhookRequest, started: number, error: DeliveryRejectedError, headers?: Record<string, string>) => {
+    const response = toErrorResponse(error);
+    const answer = { status: response.status, body: response.body, retryAfterSeconds: response.retryAfterSeconds, headers };
+    return answerWith(request, started, answer, response.code);
+  };
+
+  const admitted = async (request: WebhookRequest, started: number): Promise<WebhookAnswer | undefined> => {
+    if (request.method !== "POST") return answerWith(request, started, METHOD_NOT_ALLOWED, "method_not_allowed");
+    if (!isJsonContentType(getHeader(request.headers, "content-type"))) return reject(request, started, NOT_JSON);
+    const encoding = getHeader(request.headers, "content-encoding");
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== "identity") return reject(request, started, ENCODED);
+    if (declaredTooLarge(request, deps.maxBodyBytes)) {
+      const tooLarge = new DeliveryRejectedError(ErrorCode.PAYLOAD_TOO_LARGE, "body is larger than the limit");
+      return reject(request, started, tooLarge, CLOSE);
+    }
+    const read = await request.readBody(deps.maxBodyBytes);
+    if (read.kind === "gone") return undefined;
+    if (read.kind === "rejected") {
+      // Past the limit mid-body (a chunked upload, say): close, rather than read the rest to reuse the connection.
+      return reject(request, started, read.error, read.error.code === ErrorCode.PAYLOAD_TOO_LARGE ? CLOSE : undefined);
+    }
+    const result = await pipeline.receive({ headers: request.headers, body: read.body });
+    const answer = { status: result.status, body: result.body, retryAfterSeconds: result.retryAfterSeconds, headers: undefined };
+    return answerWith(request, started, answer, result.outcome, {
+      eventId: result.eventId,
+      eventType: result.eventType,
+      deliveryId: result.deliveryId,
+    });
+  };
+
+  const failed = (started: number) => (error: unknown): WebhookAnswer => {
+    logger.error({ err: error }, "unexpected error in the webhook front door");
+    const response = toErrorResponse(error);
+    record({ status: response.status, outcome: INTERNAL_ERROR, durationMs: performance.now() - started });
+    return { status: response.status, body: response.body, retryAfterSeconds: undefined, headers: undefined };
+  };
+
+  const handle: RequestHandler = (request) => {
+    const started = performance.now();
+    const judge = (refused: LimitInfo | undefined): Promise<WebhookAnswer | undefined> => {
+      if (refused === undefined) return admitted(request, started);
+      record({ status: 429, outcome: ErrorCode.RATE_LIMITED, durationMs: performance.now() - started });
+      return Promise.resolve(rateLimitedAnswer(refused, clock));
+    };
+    try {
+      const admitting = request.clientKey === undefined ? undefined : rateLimits.admit(request.clientKey);
+      return (isThenable(admitting) ? Promise.resolve(admitting).then(judge) : judge(admitting)).catch(failed(started));
+    } catch (error) {
+      return Promise.resolve(failed(started)(error));
+    }
+  };
+
+  // A request is in flight from its first step to its answer, so a drain waits for the answer too.
+  return (request) => {
+    pipeline.inFlight.begin();
+    return handle(request).finally(() => pipeline.inFlight.end());
+  };
+}
