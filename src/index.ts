@@ -7,7 +7,7 @@ export type { BodyRead, WebhookAnswer, WebhookRequest } from "./receiver/webhook
 export { createNodeMiddleware } from "./http/node-middleware.js";
 export type { NodeMiddleware, NodeMiddlewareOptions } from "./http/node-middleware.js";
 export { createFetchHandler } from "./http/fetch-handler.js";
-export type { FetchHandlerOptions } from "./http/fetch-handler.js";
+export type { FetchHandler, FetchHandlerOptions, FetchRequestContext } from "./http/fetch-handler.js";
 export type { ReceiverOptions, ReceiverConfig } from "./receiver/options.js";
 export { sign, verify } from "./signature/sign-and-verify.js";
 export type { VerifyOptions } from "./signature/sign-and-verify.js";

@@ -28,16 +28,28 @@ function toResponse(answer: WebhookAnswer): Response {
   return new Response(JSON.stringify(answer.body), { status: answer.status, headers });
 }
 
+/** What a framework may pass beside the request (Hono's connection info, say). */
+export interface FetchRequestContext {
+  /** The client address of this request; wins over the `clientAddress` option. */
+  readonly clientAddress?: string | undefined;
+}
+
+/** A fetch handler: a second argument may carry the client address (others are ignored). */
+export type FetchHandler = (request: Request, context?: FetchRequestContext | object) => Promise<Response>;
+
 /**
  * Serves `receiver` as a fetch handler with every guarantee of the Express router. It answers
  * whatever it is given (route it to the webhook path yourself), e.g. in a Next.js App Router
- * route file: `export const POST = createFetchHandler(receiver);`. The body is read as exact
- * bytes under `maxBodyBytes`; a declared `Content-Length` over it is refused before reading.
+ * route file: `export const POST = createFetchHandler(receiver);`, or in Hono:
+ * `app.all(path, (c) => handler(c.req.raw, { clientAddress: getConnInfo(c).remote.address }))`.
+ * The body is read as exact bytes under `maxBodyBytes`; a declared `Content-Length` over it is
+ * refused before reading.
  */
-export function createFetchHandler(receiver: Pick<WebhookReceiver, "handle">, options: FetchHandlerOptions = {}): (request: Request) => Promise<Response> {
+export function createFetchHandler(receiver: Pick<WebhookReceiver, "handle">, options: FetchHandlerOptions = {}): FetchHandler {
   const clientAddress = options.clientAddress;
-  return async (request) => {
-    const address = clientAddress?.(request);
+  return async (request, context) => {
+    const given = (context as FetchRequestContext | undefined)?.clientAddress;
+    const address = typeof given === "string" ? given : clientAddress?.(request);
     const answer = await receiver.handle({
       method: request.method,
       headers: request.headers,
