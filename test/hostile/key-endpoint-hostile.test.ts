@@ -19,7 +19,7 @@ const handledIds: string[] = [];
 
 beforeAll(async () => {
   as = await startAuthServer({ clients: clientRegistrations(generateJwtKeys()) });
-  endpoint = await startKeyEndpoint({ issuer: as.issuer, jwks: as.jwks, audience: KEY_RESOURCE });
+  endpoint = await startKeyEndpoint({ issuer: as.issuer, audience: KEY_RESOURCE });
 });
 afterAll(() => Promise.all([as.close(), endpoint.close()]));
 
