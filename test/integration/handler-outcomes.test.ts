@@ -83,6 +83,7 @@ describe("handler outcomes", () => {
 
     const whileRunning = await service.post(body, headers);
     expect(whileRunning.status).toBe(409);
+    expect(whileRunning.headers.get("retry-after")).toMatch(/^[1-9]\d*$/); // README: 409 comes with Retry-After
     expect(await whileRunning.json()).toMatchObject({ error: "delivery_in_progress" });
 
     release();

@@ -179,6 +179,10 @@ describe("rejections", () => {
     const get = await fetch(service.webhookUrl);
     expect(get.status).toBe(405);
     expect(get.headers.get("allow")).toBe("POST");
+    expect(await get.json()).toEqual({ error: "method_not_allowed", message: expect.any(String) as unknown });
+    const put = await fetch(service.webhookUrl, { method: "PUT", body: "{}", headers: { "content-type": "application/json" } });
+    expect(put.status).toBe(405);
+    expect(await put.json()).toMatchObject({ error: "method_not_allowed" });
     const missing = await fetch(`${service.url}/nope`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: "not_found" });
