@@ -2,6 +2,9 @@
 // config errors, and graceful shutdown of `serve` on SIGTERM.
 import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -63,6 +66,28 @@ describe("chatgpt-webhooks serve", { timeout: 60_000 }, () => {
       expect(service.output()).toContain("unhandled promise rejection");
     } finally {
       expect(await service.stop()).toBe(0);
+    }
+  });
+
+  it("reads ./.env from its working folder; variables already set win", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cwr-dotenv-"));
+    try {
+      const fromFile = `dotenv-secret-${Date.now()}-0123456789`;
+      writeFileSync(join(dir, ".env"), `WEBHOOK_SECRET=${fromFile}\nWEBHOOK_PATH=/from-dotenv\nLOG_LEVEL=info\n`);
+      const service = await startServiceProcess({ WEBHOOK_PATH: "/from-environment" }, dir);
+      try {
+        expect(service.webhookUrl).toBe(`${service.url}/from-environment`);
+        const body = loadFixtures()[0]!.body;
+        const post = (secret: string): Promise<Response> =>
+          fetch(service.webhookUrl, { method: "POST", body, headers: { "content-type": "application/json", ...chatgptHeaders(body, secret) } });
+        expect((await post(TEST_SECRET)).status).toBe(401); // the secret is .env's, not one from elsewhere
+        expect((await post(fromFile)).status).toBe(200);
+        expect(service.output()).not.toContain(fromFile);
+      } finally {
+        expect(await service.stop()).toBe(0);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

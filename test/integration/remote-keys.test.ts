@@ -1,6 +1,9 @@
 // Deliveries verified with keys from the provider flow: oidc-provider issues the token, a key
 // endpoint checks it and serves keys; the service runs on a fake clock (no sleeps).
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { decodeJwt, generateKeyPair, SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { BASIC_SECRET, clientRegistrations, generateJwtKeys } from "../oauth/fixtures.js";
@@ -14,6 +17,7 @@ import { eventually } from "../replay/redis-test-support.js";
 const KEY_1 = `k1_${randomBytes(24).toString("hex")}`;
 const KEY_2 = `k2_${randomBytes(24).toString("hex")}`;
 
+const jwtKeys = generateJwtKeys();
 let as: AuthServer;
 let endpoint: KeyEndpoint;
 let service: TestService | undefined;
@@ -21,7 +25,7 @@ const clock = { value: Date.now(), now: () => clock.value };
 const nowSeconds = (): number => Math.floor(clock.value / 1000);
 
 beforeAll(async () => {
-  as = await startAuthServer({ clients: clientRegistrations(generateJwtKeys()) });
+  as = await startAuthServer({ clients: clientRegistrations(jwtKeys) });
   endpoint = await startKeyEndpoint({ issuer: as.issuer, audience: KEY_RESOURCE });
 });
 afterEach(async () => {
@@ -30,7 +34,7 @@ afterEach(async () => {
 });
 afterAll(() => Promise.all([as.close(), endpoint.close()]));
 
-async function start(env: Record<string, string> = {}): Promise<TestService> {
+async function start(env: Record<string, string | undefined> = {}): Promise<TestService> {
   clock.value = Date.now();
   service = await startTestService(
     {
@@ -107,6 +111,26 @@ describe("remote keys over the client-credentials flow", () => {
     const body = (await ready.json()) as { checks: { keys: { ready: boolean; reason: string } } };
     expect(body.checks.keys.ready).toBe(false);
     expect(body.checks.keys.reason).toMatch(/key/);
+  });
+
+  it("authenticates with private_key_jwt from a PEM file named by CLIENT_PRIVATE_KEY_FILE", async () => {
+    endpoint.reply({ body: { keys: [{ id: "k1", secret: KEY_1 }] } });
+    const dir = mkdtempSync(join(tmpdir(), "cwr-pem-"));
+    try {
+      const keyFile = join(dir, "client.pem");
+      writeFileSync(keyFile, jwtKeys.rsa, { mode: 0o600 });
+      const target = await start({
+        CLIENT_ID: "jwt-client",
+        CLIENT_SECRET: undefined,
+        CLIENT_AUTH_METHOD: "private_key_jwt",
+        CLIENT_PRIVATE_KEY_FILE: keyFile,
+        CLIENT_KEY_ID: "rsa-1",
+      });
+      expect((await post(target, KEY_1)).status).toBe(200);
+      expect(target.rawLogs()).not.toContain(jwtKeys.rsa.split("\n")[1]!); // no line of the key
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("gets no key with a token lacking webhooks:verify: the key endpoint refuses it and senders get 503", async () => {

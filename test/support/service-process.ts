@@ -30,11 +30,12 @@ export async function freePort(): Promise<number> {
 
 /**
  * Starts the service with `env` on 127.0.0.1, port 0 (the kernel picks one: no free-port race),
- * and resolves once it listens, with the URL it logged.
+ * and resolves once it listens, with the URL it logged. It runs in `cwd` (default: the checkout).
  */
-export async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve"], {
-    cwd: ROOT,
+export async function startServiceProcess(env: Record<string, string>, cwd = ROOT): Promise<ServiceProcess> {
+  // Absolute paths, so the service may run in another folder (e.g. one holding a .env).
+  const child: ChildProcess = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), `${ROOT}src/cli/main.ts`, "serve"], {
+    cwd,
     env: { ...process.env, LOG_LEVEL: "info", LOG_FORMAT: "json", ...env, HOST: "127.0.0.1", PORT: "0" },
   });
   let output = "";
