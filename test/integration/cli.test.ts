@@ -57,6 +57,71 @@ describe("chatgpt-webhooks sign", { timeout: 60_000 }, () => {
 });
 
 // Each test spawns tsx processes: slow to boot on a loaded machine, so the deadline is generous.
+describe("chatgpt-webhooks <command> --help", { timeout: 60_000 }, () => {
+  it("lists, for each command, the flags README documents, and exits 0", async () => {
+    const documented: Record<string, string[]> = {
+      serve: ["Usage: chatgpt-webhooks serve"],
+      dev: ["--port", "--handlers", "--state-dir"],
+      replay: ["--url", "--scheme", "--secret", "--tamper", "--timestamp-offset", "--repeat", "--concurrency", "--type", "--expect", "--json", "--state-dir"],
+      sign: ["--scheme", "--secret", "--id", "--timestamp", "--curl", "--url"],
+    };
+    const [top, ...commands] = await Promise.all([cli(["--help"]), ...Object.keys(documented).map((command) => cli([command, "--help"]))]);
+    expect(top.code).toBe(0);
+    for (const command of Object.keys(documented)) expect(top.stdout).toContain(command);
+    Object.entries(documented).forEach(([command, flags], index) => {
+      const result = commands[index]!;
+      expect(result.code, command).toBe(0);
+      for (const flag of flags) expect(result.stdout, `${command} --help`).toContain(flag);
+    });
+  });
+});
+
+describe("chatgpt-webhooks replay against a given URL", { timeout: 60_000 }, () => {
+  const WHSEC = `whsec_${Buffer.alloc(32, 0x2a).toString("base64")}`;
+  let standard: TestService;
+  const handled: string[] = [];
+  // The first four deliveries wait for each other: they finish only if replay really sends four
+  // at once (sequential sending would time them out); no more than four are ever in flight.
+  let inFlight = 0;
+  let mostInFlight = 0;
+  let openGate!: () => void;
+  const fourAtOnce = new Promise<void>((resolve) => (openGate = resolve));
+  beforeAll(async () => {
+    standard = await startTestService({ WEBHOOK_SCHEME: "standard", WEBHOOK_SECRET: WHSEC, HANDLER_TIMEOUT_MS: "5000" }, {
+      register: (receiver) =>
+        receiver.on("*", async (event) => {
+          mostInFlight = Math.max(mostInFlight, ++inFlight);
+          if (inFlight === 4) openGate();
+          if (handled.length < 4) await fourAtOnce;
+          handled.push(event.id);
+          inFlight--;
+        }),
+    });
+  });
+  afterAll(() => standard.shutdown());
+
+  it("--url --scheme standard --secret --concurrency 4 --json: every fixture processed once", async () => {
+    const result = await cli(["replay", FIXTURES_DIR, "--url", standard.webhookUrl, "--scheme", "standard", "--secret", WHSEC, "--concurrency", "4", "--json"]);
+    expect(result.code).toBe(0);
+    const rows = JSON.parse(result.stdout) as Array<{ type: string; id: string; status: number; outcome: string; ms: number }>;
+    const ids = loadFixtures().map((fixture) => fixture.id).sort();
+    expect(rows.map((row) => row.id).sort()).toEqual(ids);
+    for (const row of rows) expect(row).toEqual({ type: expect.any(String) as unknown, id: row.id, status: 200, outcome: "processed", ms: expect.any(Number) as unknown });
+    expect([...handled].sort()).toEqual(ids);
+    expect(mostInFlight).toBe(4);
+  });
+
+  it("exits 1 when the scheme or the secret does not match the receiver's", async () => {
+    const fixture = `${FIXTURES_DIR}${loadFixtures()[0]!.file}`;
+    const wrongScheme = await cli(["replay", fixture, "--url", standard.webhookUrl, "--scheme", "chatgpt", "--secret", WHSEC, "--json"]);
+    expect(wrongScheme.code).toBe(1);
+    expect(JSON.parse(wrongScheme.stdout)).toEqual([expect.objectContaining({ status: 400, outcome: "missing_header" })]);
+    const wrongSecret = await cli(["replay", fixture, "--url", standard.webhookUrl, "--scheme", "standard", "--secret", `whsec_${Buffer.alloc(32, 1).toString("base64")}`, "--json"]);
+    expect(wrongSecret.code).toBe(1);
+    expect(JSON.parse(wrongSecret.stdout)).toEqual([expect.objectContaining({ status: 401, outcome: "invalid_signature" })]);
+  });
+});
+
 describe("chatgpt-webhooks serve", { timeout: 60_000 }, () => {
   it("logs an unhandled promise rejection and keeps serving instead of exiting", async () => {
     const service = await startServiceProcess({ WEBHOOK_SECRET: TEST_SECRET, HANDLERS: "test/support/stray-rejection-handlers.ts" });
