@@ -47,11 +47,11 @@ function newEventFile(type: string): string {
 }
 
 /** Starts `dev` on STATE (a new one, or the one a previous run left) and waits for its banner. */
-async function startDev(): Promise<void> {
+async function startDev(args: string[] = [], env: Record<string, string> = {}): Promise<void> {
   devOutput = "";
-  dev = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "dev", "--port", "0", "--state-dir", STATE], {
+  dev = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "dev", "--port", "0", "--state-dir", STATE, ...args], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: "info", LOG_FORMAT: "json" },
+    env: { ...process.env, LOG_LEVEL: "info", LOG_FORMAT: "json", ...env },
   });
   dev.stdout!.on("data", (chunk: Buffer) => (devOutput += chunk.toString()));
   dev.stderr!.on("data", (chunk: Buffer) => (devOutput += chunk.toString()));
@@ -74,7 +74,11 @@ async function stopDev(): Promise<number> {
 const devState = (): { clientId: string; clientSecret: string; keys: Array<{ id: string; secret: string; expires_at?: string }>; endpoints: { webhookUrl: string; rotateUrl: string } } =>
   JSON.parse(readFileSync(join(STATE, "dev.json"), "utf8")) as ReturnType<typeof devState>;
 
-beforeAll(startDev, SPAWN_DEADLINE_MS);
+beforeAll(() => startDev(), SPAWN_DEADLINE_MS);
+
+/** dev's JSON log lines so far. */
+const devLogLines = (): Array<Record<string, unknown>> =>
+  devOutput.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as Record<string, unknown>);
 
 afterAll(async () => {
   const code = await stopDev();
@@ -132,9 +136,8 @@ describe("dev stack", { timeout: 3 * SPAWN_DEADLINE_MS }, () => {
     const file = newEventFile("batch.cancelled");
     const { code, rows } = await replay([file]);
     expect(code).toBe(0);
-    const lines = devOutput.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as Record<string, unknown>);
     // A line from the handler itself (it carries the delivery's context), not only the access line.
-    expect(lines.filter((line) => line.event_id === rows[0]!.id && line.outcome === undefined).length).toBeGreaterThan(0);
+    expect(devLogLines().filter((line) => line.event_id === rows[0]!.id && line.outcome === undefined).length).toBeGreaterThan(0);
   });
 
   it("after a key rotation, new deliveries (signed with the new key) are accepted, and the old key for its hour of grace", async () => {
@@ -156,10 +159,12 @@ describe("dev stack", { timeout: 3 * SPAWN_DEADLINE_MS }, () => {
     expect(signedWithOld.rows[0]).toMatchObject({ status: 200, outcome: "processed" });
   });
 
-  it("keeps its client credentials and keys across a restart, and the replay flow works on the restarted stack", async () => {
+  it("keeps its client credentials and keys across a restart; restarted with --handlers, runs those handlers instead of logging", async () => {
     const before = devState();
     expect(await stopDev()).toBe(0);
-    await startDev();
+    const handledLog = join(STATE, "handled.log");
+    writeFileSync(handledLog, "");
+    await startDev(["--handlers", "test/support/recording-handlers.ts"], { HANDLED_LOG: handledLog });
     const after = devState();
     expect({ clientId: after.clientId, clientSecret: after.clientSecret, keys: after.keys }).toEqual({
       clientId: before.clientId,
@@ -170,5 +175,7 @@ describe("dev stack", { timeout: 3 * SPAWN_DEADLINE_MS }, () => {
     const { code, rows } = await replay([newEventFile("batch.completed")]);
     expect(code).toBe(0);
     expect(rows[0]).toMatchObject({ status: 200, outcome: "processed" });
+    expect(readFileSync(handledLog, "utf8").split("\n")).toContain(rows[0]!.id); // the --handlers module ran
+    expect(devLogLines().filter((line) => line.event_id === rows[0]!.id && line.outcome === undefined)).toEqual([]); // not the default logger
   });
 });
