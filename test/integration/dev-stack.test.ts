@@ -76,9 +76,25 @@ const devState = (): { clientId: string; clientSecret: string; keys: Array<{ id:
 
 beforeAll(() => startDev(), SPAWN_DEADLINE_MS);
 
-/** dev's JSON log lines so far. */
+/** dev's complete JSON log lines so far. */
 const devLogLines = (): Array<Record<string, unknown>> =>
-  devOutput.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as Record<string, unknown>);
+  devOutput.split("\n").slice(0, -1).filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as Record<string, unknown>);
+
+/**
+ * Waits (deadline 10 s) until dev has logged the delivery line (the one with an outcome) of event
+ * `id`: its log reaches us through a pipe, possibly after replay got its answer. The handlers ran
+ * before that line was written, so their lines, if any, are in by then.
+ */
+async function deliveryLogged(id: string): Promise<void> {
+  const logged = (): boolean => devLogLines().some((line) => line.event_id === id && line.outcome !== undefined);
+  const deadline = Date.now() + 10_000;
+  while (!logged() && Date.now() < deadline) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([once(dev.stdout!, "data"), new Promise((resolve) => (timer = setTimeout(resolve, deadline - Date.now())))]);
+    clearTimeout(timer);
+  }
+  expect(logged()).toBe(true);
+}
 
 afterAll(async () => {
   const code = await stopDev();
@@ -136,6 +152,7 @@ describe("dev stack", { timeout: 3 * SPAWN_DEADLINE_MS }, () => {
     const file = newEventFile("batch.cancelled");
     const { code, rows } = await replay([file]);
     expect(code).toBe(0);
+    await deliveryLogged(rows[0]!.id);
     // A line from the handler itself (it carries the delivery's context), not only the access line.
     expect(devLogLines().filter((line) => line.event_id === rows[0]!.id && line.outcome === undefined).length).toBeGreaterThan(0);
   });
@@ -176,6 +193,7 @@ describe("dev stack", { timeout: 3 * SPAWN_DEADLINE_MS }, () => {
     expect(code).toBe(0);
     expect(rows[0]).toMatchObject({ status: 200, outcome: "processed" });
     expect(readFileSync(handledLog, "utf8").split("\n")).toContain(rows[0]!.id); // the --handlers module ran
+    await deliveryLogged(rows[0]!.id);
     expect(devLogLines().filter((line) => line.event_id === rows[0]!.id && line.outcome === undefined)).toEqual([]); // not the default logger
   });
 });
