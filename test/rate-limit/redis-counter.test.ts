@@ -10,7 +10,7 @@ const PREFIX = `cwr-test:${randomUUID()}:rl:`;
 const connection = createRedisConnection({ url: LOCAL_REDIS_URL });
 
 beforeAll(async () => {
-  expect(await connection.waitUntilReady(2_000)).toBe(true);
+  expect(await connection.waitUntilReady(10_000)).toBe(true);
 });
 
 afterAll(async () => {

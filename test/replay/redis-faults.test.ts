@@ -32,7 +32,7 @@ describe("redis replay store faults", () => {
       commandTimeoutMs: COMMAND_TIMEOUT_MS,
       maxReconnectDelayMs: 200,
     });
-    expect(await store.connection.waitUntilReady(2_000)).toBe(true);
+    expect(await store.connection.waitUntilReady(10_000)).toBe(true);
   });
 
   afterAll(async () => {

@@ -17,7 +17,7 @@ afterAll(async () => {
 
 replayStoreContract("redis", async () => {
   const store = createRedisReplayStore({ url: LOCAL_REDIS_URL, keyPrefix: PREFIX });
-  await store.connection.waitUntilReady(2_000);
+  await store.connection.waitUntilReady(10_000);
   return { store };
 });
 
@@ -29,7 +29,7 @@ describe("redis replay store", () => {
   };
   async function newStore(): Promise<RedisReplayStore> {
     const store = track(createRedisReplayStore({ url: LOCAL_REDIS_URL, keyPrefix: PREFIX }));
-    expect(await store.connection.waitUntilReady(2_000)).toBe(true);
+    expect(await store.connection.waitUntilReady(10_000)).toBe(true);
     return store;
   }
 
@@ -46,7 +46,7 @@ describe("redis replay store", () => {
   /** Shortens the remaining life of `key` as an operator would: an admin PEXPIRE, no short lease to race. */
   async function expireSoon(key: string, ms: number): Promise<void> {
     const admin = track(createRedisConnection({ url: LOCAL_REDIS_URL }));
-    expect(await admin.waitUntilReady(2_000)).toBe(true);
+    expect(await admin.waitUntilReady(10_000)).toBe(true);
     expect(await admin.client.pExpire(`${PREFIX}${key}`, ms)).toBe(1);
   }
 
@@ -72,7 +72,7 @@ describe("redis replay store", () => {
   it("lets extend give a claim about to lapse its whole new lease", async () => {
     const store = await newStore();
     const connection = track(createRedisConnection({ url: LOCAL_REDIS_URL }));
-    expect(await connection.waitUntilReady(2_000)).toBe(true);
+    expect(await connection.waitUntilReady(10_000)).toBe(true);
     const key = randomUUID();
     const claimed = await owner(store, key);
     await expireSoon(key, 60_000);
@@ -111,7 +111,7 @@ describe("redis replay store", () => {
 
   it("shares a connection with another user and leaves it open on close", async () => {
     const connection: RedisConnection = track(createRedisConnection({ url: LOCAL_REDIS_URL }));
-    expect(await connection.waitUntilReady(2_000)).toBe(true);
+    expect(await connection.waitUntilReady(10_000)).toBe(true);
     const store = createRedisReplayStore({ connection, keyPrefix: PREFIX });
     const key = randomUUID();
     await owner(store, key);
@@ -122,7 +122,7 @@ describe("redis replay store", () => {
 
   it("writes only under its prefix, as the owner token or the done marker", async () => {
     const connection = track(createRedisConnection({ url: LOCAL_REDIS_URL }));
-    await connection.waitUntilReady(2_000);
+    await connection.waitUntilReady(10_000);
     const store = createRedisReplayStore({ connection, keyPrefix: PREFIX });
     const key = randomUUID();
     const claimed = await owner(store, key);
