@@ -256,7 +256,7 @@ describe("operations", () => {
     const id = (JSON.parse(body.toString()) as { id: string }).id;
     const headers = chatgptHeaders(body, TEST_SECRET);
     await service.post(body, headers);
-    const lines = service.logs.filter((line) => line.event_id === id && line.msg === "delivery");
+    const lines = service.logs.filter((line) => line.event_id === id && line.outcome !== undefined);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ event_type: "batch.failed", outcome: "processed", status: 200 });
     expect(typeof lines[0]!.duration_ms).toBe("number");
