@@ -6,8 +6,64 @@ import type { ClaimResult, ReplayStore } from "../../src/replay/replay-store.js"
 /** A store under test, with a way to move its time forward when the store allows one. */
 export interface ReplayStoreFixture {
   readonly store: ReplayStore;
-  /** Moves the store's clock forward; time-based tests are skipped without it. */
-  readonly clock?: { advance(ms: number): void };
+  /**
+   * Moves the store's clock forward (and reads it). Without it the timed tests run on real time
+   * with {@link REAL_TIME_SHORT_MS} leases and wait for them to end.
+   */
+  readonly clock?: { now(): number; advance(ms: number): void };
+}
+
+/**
+ * The short lease or ttl of the timed tests on real time. Checks that it has not ended yet are
+ * upper bounds (a few store calls must fit in it), so it is generous: 2 s.
+ */
+export const REAL_TIME_SHORT_MS = 2_000;
+
+/**
+ * Time as the timed tests see it: on a fake clock, jumps to just before or just after an expiry;
+ * on real time, nothing to do before it, and waiting out the clock after it.
+ */
+interface ContractTime {
+  /** The lease or ttl the test watches end. */
+  readonly shortMs: number;
+  /**
+   * Runs `operation`, which sets an expiry of `ms` from now, and returns its value with `before()`
+   * (stand just before that expiry) and `after()` (stand past it).
+   */
+  expiring<T>(ms: number, operation: () => Promise<T>): Promise<{ value: T; before(): void; after(): Promise<void> }>;
+}
+
+function fakeTime(clock: { now(): number; advance(ms: number): void }): ContractTime {
+  const moveTo = (target: number): void => {
+    if (target > clock.now()) clock.advance(target - clock.now());
+  };
+  return {
+    shortMs: LEASE_MS,
+    async expiring(ms, operation) {
+      const start = clock.now();
+      const value = await operation();
+      return { value, before: () => moveTo(start + ms - 1_000), after: () => Promise.resolve(moveTo(start + ms + 1_000)) };
+    },
+  };
+}
+
+function realTime(): ContractTime {
+  return {
+    shortMs: REAL_TIME_SHORT_MS,
+    async expiring(ms, operation) {
+      const value = await operation();
+      // The store set the expiry before it answered, so it has passed once `ms` (plus a
+      // millisecond of clock granularity) have passed since the answer: a wait for the clock, not a guess.
+      const end = performance.now() + ms + 5;
+      return {
+        value,
+        before: () => undefined,
+        after: async () => {
+          while (performance.now() < end) await new Promise((resolve) => setTimeout(resolve, end - performance.now()));
+        },
+      };
+    },
+  };
 }
 
 const LEASE_MS = 30_000;
@@ -45,18 +101,15 @@ export function replayStoreContract(name: string, makeStore: () => Promise<Repla
       return result.owner;
     }
 
-    /** Runs `test` only when the fixture can move time; otherwise marks the test skipped. */
-    function timed(
-      title: string,
-      test: (store: ReplayStore, advance: (ms: number) => void) => Promise<void>,
-    ): void {
-      it(title, async (context) => {
-        const { store, clock } = await setup();
-        if (clock === undefined) {
-          context.skip("this store has no controllable clock");
-          return;
-        }
-        await test(store, (ms) => clock.advance(ms));
+    /**
+     * A test of leases and ttls: on the fixture's fake clock when it has one, else on real time.
+     * These run concurrently (real-time ones mostly wait), each closing its own store.
+     */
+    function timed(title: string, test: (store: ReplayStore, time: ContractTime) => Promise<void>): void {
+      it.concurrent(title, async ({ onTestFinished }) => {
+        const { store, clock } = await makeStore();
+        onTestFinished(() => store.close());
+        await test(store, clock === undefined ? realTime() : fakeTime(clock));
       });
     }
 
@@ -181,63 +234,67 @@ export function replayStoreContract(name: string, makeStore: () => Promise<Repla
       expect(await store.readiness()).toEqual(expect.objectContaining({ ready: true }));
     });
 
-    timed("keeps a claim until its lease ends, then frees it", async (store, advance) => {
+    timed("keeps a claim until its lease ends, then frees it", async (store, time) => {
       const key = newKey();
-      const owner = await claimOwner(store, key);
-      advance(LEASE_MS - 1_000);
+      const lease = await time.expiring(time.shortMs, () => claimOwner(store, key, time.shortMs));
+      lease.before();
       expect(await store.claim(key, LEASE_MS)).toEqual({ status: "in_progress" });
-      advance(2_000);
+      await lease.after();
       const next = await claimOwner(store, key);
-      expect(next).not.toBe(owner);
-      expect(await store.complete(key, owner, TTL_MS)).toBe(false);
+      expect(next).not.toBe(lease.value);
+      expect(await store.complete(key, lease.value, TTL_MS)).toBe(false);
       expect(await store.complete(key, next, TTL_MS)).toBe(true);
     });
 
-    timed("expires a done entry after its ttl", async (store, advance) => {
+    timed("expires a done entry after its ttl", async (store, time) => {
       const key = newKey();
       const owner = await claimOwner(store, key);
-      expect(await store.complete(key, owner, TTL_MS)).toBe(true);
-      advance(TTL_MS - 1_000);
+      const done = await time.expiring(time.shortMs, () => Promise.resolve(store.complete(key, owner, time.shortMs)));
+      expect(done.value).toBe(true);
+      done.before();
       expect(await store.claim(key, LEASE_MS)).toEqual({ status: "duplicate" });
-      advance(2_000);
+      await done.after();
       await claimOwner(store, key);
     });
 
-    timed("keeps a done entry past the lease it was claimed with", async (store, advance) => {
+    timed("keeps a done entry past the lease it was claimed with", async (store, time) => {
       const key = newKey();
-      const owner = await claimOwner(store, key, LEASE_MS);
-      expect(await store.complete(key, owner, TTL_MS)).toBe(true);
-      advance(LEASE_MS + 1_000);
+      const lease = await time.expiring(time.shortMs, () => claimOwner(store, key, time.shortMs));
+      expect(await store.complete(key, lease.value, TTL_MS)).toBe(true);
+      await lease.after();
       expect(await store.claim(key, LEASE_MS)).toEqual({ status: "duplicate" });
     });
 
-    timed("extend keeps a claim alive past its original lease", async (store, advance) => {
+    timed("extend keeps a claim alive past its original lease", async (store, time) => {
       const key = newKey();
-      const owner = await claimOwner(store, key);
-      advance(LEASE_MS - 1_000);
-      expect(await store.extend(key, owner, LEASE_MS)).toBe(true);
-      advance(2_000);
+      const lease = await time.expiring(time.shortMs, () => claimOwner(store, key, time.shortMs));
+      lease.before();
+      expect(await store.extend(key, lease.value, TTL_MS)).toBe(true);
+      await lease.after();
       expect(await store.claim(key, LEASE_MS)).toEqual({ status: "in_progress" });
-      expect(await store.complete(key, owner, TTL_MS)).toBe(true);
+      expect(await store.complete(key, lease.value, TTL_MS)).toBe(true);
       expect(await store.claim(key, LEASE_MS)).toEqual({ status: "duplicate" });
     });
 
-    timed("an extended claim still ends with its new lease", async (store, advance) => {
+    timed("an extended claim still ends with its new lease", async (store, time) => {
       const key = newKey();
-      const owner = await claimOwner(store, key);
-      expect(await store.extend(key, owner, LEASE_MS)).toBe(true);
-      advance(LEASE_MS + 1_000);
+      const owner = await claimOwner(store, key, TTL_MS);
+      const extended = await time.expiring(time.shortMs, () => Promise.resolve(store.extend(key, owner, time.shortMs)));
+      expect(extended.value).toBe(true);
+      extended.before();
+      expect(await store.claim(key, LEASE_MS)).toEqual({ status: "in_progress" });
+      await extended.after();
       expect(await store.extend(key, owner, LEASE_MS)).toBe(false);
       await claimOwner(store, key);
     });
 
-    timed("refuses owner actions once the lease has lapsed", async (store, advance) => {
+    timed("refuses owner actions once the lease has lapsed", async (store, time) => {
       const key = newKey();
-      const owner = await claimOwner(store, key);
-      advance(LEASE_MS + 1_000);
-      expect(await store.complete(key, owner, TTL_MS)).toBe(false);
-      expect(await store.release(key, owner)).toBe(false);
-      expect(await store.extend(key, owner, LEASE_MS)).toBe(false);
+      const lease = await time.expiring(time.shortMs, () => claimOwner(store, key, time.shortMs));
+      await lease.after();
+      expect(await store.complete(key, lease.value, TTL_MS)).toBe(false);
+      expect(await store.release(key, lease.value)).toBe(false);
+      expect(await store.extend(key, lease.value, LEASE_MS)).toBe(false);
       await claimOwner(store, key);
     });
   });

@@ -19,7 +19,7 @@ let handled = 0;
 
 beforeAll(async () => {
   as = await startAuthServer({ clients: clientRegistrations(generateJwtKeys()) });
-  endpoint = await startKeyEndpoint({ issuer: as.issuer, jwks: as.jwks, audience: KEY_RESOURCE });
+  endpoint = await startKeyEndpoint({ issuer: as.issuer, audience: KEY_RESOURCE });
   endpoint.reply({ body: { secret: KEY } });
 });
 afterEach(async () => {

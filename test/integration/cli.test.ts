@@ -2,7 +2,9 @@
 // config errors, and graceful shutdown of `serve` on SIGTERM.
 import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,18 +18,10 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CLI = ["--import", "tsx", "src/cli/main.ts"];
 
 function cli(args: string[], env: Record<string, string> = {}) {
-  return run(process.execPath, [...CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 20_000 }).then(
+  return run(process.execPath, [...CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 50_000 }).then(
     (result) => ({ code: 0, ...result }),
     (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
   );
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
 }
 
 let service: TestService;
@@ -36,7 +30,7 @@ beforeAll(async () => {
 });
 afterAll(() => service.shutdown());
 
-describe("chatgpt-webhooks sign", () => {
+describe("chatgpt-webhooks sign", { timeout: 60_000 }, () => {
   it("prints a curl command that, executed, is accepted", async () => {
     const fixture = loadFixtures()[0]!;
     const signed = await cli(["sign", `${FIXTURES_DIR}${fixture.file}`, "--secret", TEST_SECRET, "--curl", "--url", service.webhookUrl]);
@@ -80,7 +74,73 @@ describe("chatgpt-webhooks sign", () => {
   });
 });
 
-describe("chatgpt-webhooks serve", () => {
+// Each test spawns tsx processes: slow to boot on a loaded machine, so the deadline is generous.
+describe("chatgpt-webhooks <command> --help", { timeout: 60_000 }, () => {
+  it("lists, for each command, the flags README documents, and exits 0", async () => {
+    const documented: Record<string, string[]> = {
+      serve: ["Usage: chatgpt-webhooks serve"],
+      dev: ["--port", "--handlers", "--state-dir"],
+      replay: ["--url", "--scheme", "--secret", "--tamper", "--timestamp-offset", "--repeat", "--concurrency", "--type", "--expect", "--json", "--state-dir"],
+      sign: ["--scheme", "--secret", "--id", "--timestamp", "--curl", "--url"],
+    };
+    const [top, ...commands] = await Promise.all([cli(["--help"]), ...Object.keys(documented).map((command) => cli([command, "--help"]))]);
+    expect(top.code).toBe(0);
+    for (const command of Object.keys(documented)) expect(top.stdout).toContain(command);
+    Object.entries(documented).forEach(([command, flags], index) => {
+      const result = commands[index]!;
+      expect(result.code, command).toBe(0);
+      for (const flag of flags) expect(result.stdout, `${command} --help`).toContain(flag);
+    });
+  });
+});
+
+describe("chatgpt-webhooks replay against a given URL", { timeout: 60_000 }, () => {
+  const WHSEC = `whsec_${Buffer.alloc(32, 0x2a).toString("base64")}`;
+  let standard: TestService;
+  const handled: string[] = [];
+  // The first four deliveries wait for each other: they finish only if replay really sends four
+  // at once (sequential sending would time them out); no more than four are ever in flight.
+  let inFlight = 0;
+  let mostInFlight = 0;
+  let openGate!: () => void;
+  const fourAtOnce = new Promise<void>((resolve) => (openGate = resolve));
+  beforeAll(async () => {
+    standard = await startTestService({ WEBHOOK_SCHEME: "standard", WEBHOOK_SECRET: WHSEC, HANDLER_TIMEOUT_MS: "5000" }, {
+      register: (receiver) =>
+        receiver.on("*", async (event) => {
+          mostInFlight = Math.max(mostInFlight, ++inFlight);
+          if (inFlight === 4) openGate();
+          if (handled.length < 4) await fourAtOnce;
+          handled.push(event.id);
+          inFlight--;
+        }),
+    });
+  });
+  afterAll(() => standard.shutdown());
+
+  it("--url --scheme standard --secret --concurrency 4 --json: every fixture processed once", async () => {
+    const result = await cli(["replay", FIXTURES_DIR, "--url", standard.webhookUrl, "--scheme", "standard", "--secret", WHSEC, "--concurrency", "4", "--json"]);
+    expect(result.code).toBe(0);
+    const rows = JSON.parse(result.stdout) as Array<{ type: string; id: string; status: number; outcome: string; ms: number }>;
+    const ids = loadFixtures().map((fixture) => fixture.id).sort();
+    expect(rows.map((row) => row.id).sort()).toEqual(ids);
+    for (const row of rows) expect(row).toEqual({ type: expect.any(String) as unknown, id: row.id, status: 200, outcome: "processed", ms: expect.any(Number) as unknown });
+    expect([...handled].sort()).toEqual(ids);
+    expect(mostInFlight).toBe(4);
+  });
+
+  it("exits 1 when the scheme or the secret does not match the receiver's", async () => {
+    const fixture = `${FIXTURES_DIR}${loadFixtures()[0]!.file}`;
+    const wrongScheme = await cli(["replay", fixture, "--url", standard.webhookUrl, "--scheme", "chatgpt", "--secret", WHSEC, "--json"]);
+    expect(wrongScheme.code).toBe(1);
+    expect(JSON.parse(wrongScheme.stdout)).toEqual([expect.objectContaining({ status: 400, outcome: "missing_header" })]);
+    const wrongSecret = await cli(["replay", fixture, "--url", standard.webhookUrl, "--scheme", "standard", "--secret", `whsec_${Buffer.alloc(32, 1).toString("base64")}`, "--json"]);
+    expect(wrongSecret.code).toBe(1);
+    expect(JSON.parse(wrongSecret.stdout)).toEqual([expect.objectContaining({ status: 401, outcome: "invalid_signature" })]);
+  });
+});
+
+describe("chatgpt-webhooks serve", { timeout: 60_000 }, () => {
   it("logs an unhandled promise rejection and keeps serving instead of exiting", async () => {
     const service = await startServiceProcess({ WEBHOOK_SECRET: TEST_SECRET, HANDLERS: "test/support/stray-rejection-handlers.ts" });
     try {
@@ -92,6 +152,28 @@ describe("chatgpt-webhooks serve", () => {
     }
   });
 
+  it("reads ./.env from its working folder; variables already set win", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cwr-dotenv-"));
+    try {
+      const fromFile = `dotenv-secret-${Date.now()}-0123456789`;
+      writeFileSync(join(dir, ".env"), `WEBHOOK_SECRET=${fromFile}\nWEBHOOK_PATH=/from-dotenv\nLOG_LEVEL=info\n`);
+      const service = await startServiceProcess({ WEBHOOK_PATH: "/from-environment" }, dir);
+      try {
+        expect(service.webhookUrl).toBe(`${service.url}/from-environment`);
+        const body = loadFixtures()[0]!.body;
+        const post = (secret: string): Promise<Response> =>
+          fetch(service.webhookUrl, { method: "POST", body, headers: { "content-type": "application/json", ...chatgptHeaders(body, secret) } });
+        expect((await post(TEST_SECRET)).status).toBe(401); // the secret is .env's, not one from elsewhere
+        expect((await post(fromFile)).status).toBe(200);
+        expect(service.output()).not.toContain(fromFile);
+      } finally {
+        expect(await service.stop()).toBe(0);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("stops with one line naming the variable when the configuration is invalid (exit 1)", async () => {
     const result = await cli(["serve"], { WEBHOOK_SECRET: "tiny-secret", PORT: "0" });
     expect(result.code).toBe(1);
@@ -100,43 +182,31 @@ describe("chatgpt-webhooks serve", () => {
     expect(result.stderr).not.toContain("tiny-secret");
   });
 
-  it("on SIGTERM stops accepting, finishes the delivery in flight (200), and exits 0", async () => {
-    const port = await freePort();
-    const child = spawn(process.execPath, [...CLI, "serve"], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
+  // SIGTERM and SIGINT alike (README, Operations). The handler runs until the test sends SIGUSR2,
+  // so the delivery is surely in flight when the signal lands, however slow the machine.
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    it(`on ${signal} stops accepting, finishes the delivery in flight (200), and exits 0`, { timeout: 60_000 }, async () => {
+      const service = await startServiceProcess({
         WEBHOOK_SECRET: TEST_SECRET,
-        HOST: "127.0.0.1",
-        PORT: String(port),
-        LOG_LEVEL: "info",
         HANDLERS: "test/support/slow-handlers.ts",
-        SLOW_HANDLER_MS: "800",
-      },
+        SLOW_HANDLER_UNTIL: "SIGUSR2",
+      });
+      const body = loadFixtures()[0]!.body;
+      const inFlight = fetch(service.webhookUrl, {
+        method: "POST",
+        body,
+        headers: { "content-type": "application/json", ...chatgptHeaders(body, TEST_SECRET) },
+      });
+      await service.waitFor("slow handler started");
+      const exited = service.stop(signal);
+      await service.waitFor("shutting down");
+      await expect(fetch(`${service.url}/healthz`)).rejects.toThrow(); // no longer accepting
+      service.signal("SIGUSR2"); // the handler finishes only now: the process waited for it
+      const response = await inFlight;
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ status: "processed" });
+      expect(await exited).toBe(0);
+      expect(service.output()).toContain('"msg":"stopped"');
     });
-    let out = "";
-    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-    const waitFor = async (text: string): Promise<void> => {
-      while (!out.includes(text)) await once(child.stdout, "data");
-    };
-    await waitFor("receiver listening");
-    const body = loadFixtures()[0]!.body;
-    const inFlight = fetch(`http://127.0.0.1:${port}/webhooks/chatgpt`, {
-      method: "POST",
-      body,
-      headers: { "content-type": "application/json", ...chatgptHeaders(body, TEST_SECRET) },
-    });
-    await waitFor("slow handler started");
-    const signalled = Date.now();
-    child.kill("SIGTERM");
-    await waitFor("shutting down");
-    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow(); // no longer accepting
-    const response = await inFlight;
-    expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: "processed" });
-    const [code] = (await once(child, "close")) as [number];
-    expect(code).toBe(0);
-    expect(Date.now() - signalled).toBeLessThan(5_000);
-    expect(out).toContain('"msg":"stopped"');
-  });
+  }
 });

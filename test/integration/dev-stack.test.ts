@@ -11,6 +11,8 @@ import { loadFixtures } from "../support/fixtures.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const STATE = mkdtempSync(join(tmpdir(), "cwr-dev-"));
+/** Spawning tsx (dev, replay) can take many seconds on a loaded two-core machine: generous deadlines. */
+const SPAWN_DEADLINE_MS = 60_000;
 let dev: ChildProcess;
 let devOutput = "";
 
@@ -27,7 +29,7 @@ function replay(args: string[]): Promise<{ code: number; rows: Row[]; stderr: st
     execFile(
       process.execPath,
       ["--import", "tsx", "src/cli/main.ts", "replay", ...args, "--json", "--state-dir", STATE],
-      { cwd: ROOT, timeout: 30_000 },
+      { cwd: ROOT, timeout: SPAWN_DEADLINE_MS },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
         resolve({ code, rows: stdout.trim() === "" ? [] : (JSON.parse(stdout) as Row[]), stderr });
@@ -44,24 +46,63 @@ function newEventFile(type: string): string {
   return file;
 }
 
-beforeAll(async () => {
-  dev = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "dev", "--port", "0", "--state-dir", STATE], {
+/** Starts `dev` on STATE (a new one, or the one a previous run left) and waits for its banner. */
+async function startDev(args: string[] = [], env: Record<string, string> = {}): Promise<void> {
+  devOutput = "";
+  dev = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "dev", "--port", "0", "--state-dir", STATE, ...args], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: "warn" },
+    env: { ...process.env, LOG_LEVEL: "info", LOG_FORMAT: "json", ...env },
   });
   dev.stdout!.on("data", (chunk: Buffer) => (devOutput += chunk.toString()));
   dev.stderr!.on("data", (chunk: Buffer) => (devOutput += chunk.toString()));
-  while (!devOutput.includes("curl -X POST")) await once(dev.stdout!, "data");
-});
+  const exited = once(dev, "exit");
+  while (!devOutput.includes("curl -X POST")) {
+    const next = await Promise.race([once(dev.stdout!, "data").then(() => "data"), exited.then(() => "exit")]);
+    if (next === "exit") throw new Error(`dev exited at start:\n${devOutput}`);
+  }
+}
+
+/** SIGTERMs `dev` and resolves with its exit code. */
+async function stopDev(): Promise<number> {
+  if (dev.exitCode !== null) return dev.exitCode;
+  const closed = once(dev, "close");
+  dev.kill("SIGTERM");
+  const [code] = (await closed) as [number];
+  return code;
+}
+
+const devState = (): { clientId: string; clientSecret: string; devToken: string; keys: Array<{ id: string; secret: string; expires_at?: string }>; endpoints: { webhookUrl: string; rotateUrl: string } } =>
+  JSON.parse(readFileSync(join(STATE, "dev.json"), "utf8")) as ReturnType<typeof devState>;
+
+beforeAll(() => startDev(), SPAWN_DEADLINE_MS);
+
+/** dev's complete JSON log lines so far. */
+const devLogLines = (): Array<Record<string, unknown>> =>
+  devOutput.split("\n").slice(0, -1).filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as Record<string, unknown>);
+
+/**
+ * Waits (deadline 10 s) until dev has logged the delivery line (the one with an outcome) of event
+ * `id`: its log reaches us through a pipe, possibly after replay got its answer. The handlers ran
+ * before that line was written, so their lines, if any, are in by then.
+ */
+async function deliveryLogged(id: string): Promise<void> {
+  const logged = (): boolean => devLogLines().some((line) => line.event_id === id && line.outcome !== undefined);
+  const deadline = Date.now() + 10_000;
+  while (!logged() && Date.now() < deadline) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([once(dev.stdout!, "data"), new Promise((resolve) => (timer = setTimeout(resolve, deadline - Date.now())))]);
+    clearTimeout(timer);
+  }
+  expect(logged()).toBe(true);
+}
 
 afterAll(async () => {
-  dev.kill("SIGTERM");
-  const [code] = (await once(dev, "close")) as [number];
+  const code = await stopDev();
   rmSync(STATE, { recursive: true, force: true });
   expect(code).toBe(0);
-});
+}, SPAWN_DEADLINE_MS);
 
-describe("dev stack", () => {
+describe("dev stack", { timeout: 3 * SPAWN_DEADLINE_MS }, () => {
   it("prints the webhook, token and key URLs and the client id, and keeps credentials in a private state file", () => {
     expect(devOutput).toMatch(/webhook URL\s+http:\/\/127\.0\.0\.1:\d+\/webhooks\/chatgpt/);
     expect(devOutput).toMatch(/token endpoint\s+http:\/\/127\.0\.0\.1:\d+\/token/);
@@ -107,15 +148,55 @@ describe("dev stack", () => {
     expect(usage.stderr).toContain("--bogus");
   });
 
-  it("after a key rotation, new deliveries (signed with the new key) are accepted", async () => {
-    const saved = JSON.parse(readFileSync(join(STATE, "dev.json"), "utf8")) as { devToken: string; endpoints: { rotateUrl: string } };
-    expect(devOutput).toContain(`curl -X POST -H 'x-dev-token: ${saved.devToken}' ${saved.endpoints.rotateUrl}`);
-    const rotated = (await (await fetch(saved.endpoints.rotateUrl, { method: "POST", headers: { "x-dev-token": saved.devToken } })).json()) as {
+  it("logs every event it receives when started without --handlers", async () => {
+    const file = newEventFile("batch.cancelled");
+    const { code, rows } = await replay([file]);
+    expect(code).toBe(0);
+    await deliveryLogged(rows[0]!.id);
+    // A line from the handler itself (it carries the delivery's context), not only the access line.
+    expect(devLogLines().filter((line) => line.event_id === rows[0]!.id && line.outcome === undefined).length).toBeGreaterThan(0);
+  });
+
+  it("after a key rotation, new deliveries (signed with the new key) are accepted, and the old key for its hour of grace", async () => {
+    const before = devState();
+    expect(devOutput).toContain(`curl -X POST -H 'x-dev-token: ${before.devToken}' ${before.endpoints.rotateUrl}`);
+    const rotated = (await (await fetch(before.endpoints.rotateUrl, { method: "POST", headers: { "x-dev-token": before.devToken } })).json()) as {
       valid_keys: string[];
     };
     expect(rotated.valid_keys).toHaveLength(2);
     const { code, rows } = await replay([newEventFile("batch.completed")]);
     expect(code).toBe(0);
     expect(rows[0]).toMatchObject({ status: 200, outcome: "processed" });
+
+    const after = devState();
+    const old = after.keys.find((key) => key.id === before.keys[0]!.id)!;
+    expect(after.keys[0]!.id).not.toBe(old.id);
+    const graceLeftMs = Date.parse(old.expires_at ?? "") - Date.now();
+    expect(graceLeftMs).toBeGreaterThan(55 * 60_000);
+    expect(graceLeftMs).toBeLessThanOrEqual(60 * 60_000);
+    const signedWithOld = await replay([newEventFile("batch.completed"), "--secret", old.secret, "--url", after.endpoints.webhookUrl]);
+    expect(signedWithOld.code).toBe(0);
+    expect(signedWithOld.rows[0]).toMatchObject({ status: 200, outcome: "processed" });
+  });
+
+  it("keeps its client credentials and keys across a restart; restarted with --handlers, runs those handlers instead of logging", async () => {
+    const before = devState();
+    expect(await stopDev()).toBe(0);
+    const handledLog = join(STATE, "handled.log");
+    writeFileSync(handledLog, "");
+    await startDev(["--handlers", "test/support/recording-handlers.ts"], { HANDLED_LOG: handledLog });
+    const after = devState();
+    expect({ clientId: after.clientId, clientSecret: after.clientSecret, keys: after.keys }).toEqual({
+      clientId: before.clientId,
+      clientSecret: before.clientSecret,
+      keys: before.keys,
+    });
+    expect(devOutput).toContain(before.clientId);
+    const { code, rows } = await replay([newEventFile("batch.completed")]);
+    expect(code).toBe(0);
+    expect(rows[0]).toMatchObject({ status: 200, outcome: "processed" });
+    expect(readFileSync(handledLog, "utf8").split("\n")).toContain(rows[0]!.id); // the --handlers module ran
+    await deliveryLogged(rows[0]!.id);
+    expect(devLogLines().filter((line) => line.event_id === rows[0]!.id && line.outcome === undefined)).toEqual([]); // not the default logger
   });
 });

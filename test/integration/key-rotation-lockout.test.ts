@@ -18,7 +18,7 @@ const clock = { value: Date.now(), now: () => clock.value };
 
 beforeAll(async () => {
   as = await startAuthServer({ clients: clientRegistrations(generateJwtKeys()) });
-  endpoint = await startKeyEndpoint({ issuer: as.issuer, jwks: as.jwks, audience: KEY_RESOURCE });
+  endpoint = await startKeyEndpoint({ issuer: as.issuer, audience: KEY_RESOURCE });
 });
 afterAll(() => Promise.all([as.close(), endpoint.close()]));
 

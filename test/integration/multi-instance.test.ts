@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { deleteKeys, freePort, killAll, LOCAL_REDIS_URL, redisServer } from "../replay/redis-test-support.js";
+import { deleteKeys, eventually, freePort, killAll, LOCAL_REDIS_URL, redisServer } from "../replay/redis-test-support.js";
 import { uniqueEvent } from "../support/fixtures.js";
 import { chatgptHeaders } from "../support/independent-signers.js";
 import { TEST_SECRET } from "../support/service.js";
@@ -57,7 +57,9 @@ const post = (url: string, body: Buffer, headers: Record<string, string>): Promi
     () => 0,
   );
 
-describe("several instances on one Redis", () => {
+// Each test boots two tsx processes: on a loaded two-core machine that alone can take many
+// seconds, so the tests get a deadline well above it rather than the suite's 20 s default.
+describe("several instances on one Redis", { timeout: 120_000 }, () => {
   it("handles each event exactly once when every delivery goes to both instances at once, and again later", async () => {
     const { a, b, log } = await startPair(LOCAL_REDIS_URL);
     const events = Array.from({ length: 40 }, () => uniqueEvent());
@@ -88,43 +90,55 @@ describe("several instances on one Redis", () => {
     await redis.start();
     const { a, b, log } = await startPair(redis.url);
     const statuses = new Map<number, number>();
+    const count = (status: number): number => statuses.get(status) ?? 0;
     const events = Array.from({ length: 60 }, () => uniqueEvent());
-    let sent = 0;
-    let outage: Promise<void> | undefined;
-    let readyDuringOutage = 0;
+    const waiters: Array<() => void> = [];
+    /** Resolves once `check` holds; re-checked after every answer a sender gets. */
+    const when = (check: () => boolean): Promise<void> =>
+      new Promise((resolve) => {
+        const test = (): void => (check() ? resolve() : void waiters.push(test));
+        test();
+      });
+    const answered = (status: number): void => {
+      statuses.set(status, count(status) + 1);
+      for (const waiter of waiters.splice(0)) waiter();
+    };
 
-    // A sender posts each delivery to both instances and retries any non-2xx until 2xx (bounded).
+    // A sender posts each delivery to both instances and retries any non-2xx until 2xx, backing
+    // off 20 ms between attempts as senders do, within a deadline rather than a number of tries.
     const deliver = async (body: Buffer, url: string): Promise<boolean> => {
       const headers = chatgptHeaders(body, TEST_SECRET);
-      for (let attempt = 0; attempt < 150; attempt++) {
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline) {
         const status = await post(url, body, headers);
-        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        answered(status);
         if (status === 200) return true;
         expect([409, 503]).toContain(status);
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await new Promise((resolve) => setTimeout(resolve, 20));
       }
       return false;
     };
-    const results = await Promise.all(
-      events.map(async (body, index) => {
-        if (index > 0) await new Promise((resolve) => setTimeout(resolve, index * 10));
-        if (++sent === 20) {
-          outage = (async () => {
-            await redis.kill();
-            readyDuringOutage = (await fetch(`${a.url}/readyz`)).status;
-            await new Promise((resolve) => setTimeout(resolve, 700));
-            await redis.start();
-          })();
-        }
-        const [toA, toB] = await Promise.all([deliver(body, a.webhookUrl), deliver(body, b.webhookUrl)]);
-        return toA && toB;
-      }),
-    );
-    await outage;
+    const deliverToBoth = async (body: Buffer): Promise<boolean> => {
+      const [toA, toB] = await Promise.all([deliver(body, a.webhookUrl), deliver(body, b.webhookUrl)]);
+      return toA && toB;
+    };
+
+    // The first half goes out at once; Redis dies once ten of its deliveries were answered 200,
+    // while the rest are in flight. The second half is sent into the outage, so it is surely seen,
+    // and Redis comes back once the senders have been answered 503 twenty times.
+    const firstHalf = events.slice(0, 30).map(deliverToBoth);
+    await when(() => count(200) >= 10);
+    await redis.kill();
+    const secondHalf = events.slice(30).map(deliverToBoth);
+    const notReady = await eventually(async () => (await fetch(`${a.url}/readyz`)).status === 503, 10_000);
+    await when(() => count(503) >= 20);
+    await redis.start();
+
+    const results = await Promise.all([...firstHalf, ...secondHalf]);
     expect(results.every(Boolean)).toBe(true);
-    expect(statuses.get(503) ?? 0).toBeGreaterThan(0); // the outage was seen
-    expect(readyDuringOutage).toBe(503);
-    expect((await fetch(`${b.url}/readyz`)).status).toBe(200); // and recovered without a restart
+    expect(notReady).toBe(true); // the outage was reported
+    const recovered = await eventually(async () => (await fetch(`${b.url}/readyz`)).status === 200, 10_000);
+    expect(recovered).toBe(true); // and recovered without a restart
     const counts = handledCounts(log);
     for (const body of events) expect(counts.get((JSON.parse(body.toString()) as { id: string }).id)).toBe(1);
   });

@@ -12,25 +12,63 @@ import { chatgptHeaders } from "../support/independent-signers.js";
 import { rawPost } from "../support/raw-http.js";
 import { startTestService, TEST_SECRET, WEBHOOK_PATH, type TestService } from "../support/service.js";
 
-/** A memory store whose increments answer after `delayMs`, like a remote store under load. */
-function slowStore(delayMs: number): Store {
+/** Counts that grow, and promises of "at least n" of them. */
+function counter(): { value(): number; add(): void; atLeast(n: number): Promise<void> } {
+  let value = 0;
+  const waiters: Array<{ n: number; resolve: () => void }> = [];
+  return {
+    value: () => value,
+    add() {
+      value++;
+      for (const waiter of waiters.splice(0)) (value >= waiter.n ? waiter.resolve : () => waiters.push(waiter))();
+    },
+    atLeast: (n) => (value >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ n, resolve }))),
+  };
+}
+
+/**
+ * A memory store whose increments wait until the test lets them through (like a remote store
+ * under load, but released by events, not after a delay), counting calls and answers.
+ */
+function gatedStore(): { store: Store; started: ReturnType<typeof counter>; answered: ReturnType<typeof counter>; release(): void; open(): void } {
   const inner = new MemoryStore();
-  return Object.assign(Object.create(inner) as MemoryStore, {
+  const started = counter();
+  const answered = counter();
+  const waiting: Array<() => void> = [];
+  let isOpen = false;
+  const store = Object.assign(Object.create(inner) as MemoryStore, {
     increment: async (key: string) => {
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-      return inner.increment(key);
+      started.add();
+      if (!isOpen) await new Promise<void>((resolve) => waiting.push(resolve));
+      const result = await inner.increment(key);
+      answered.add();
+      return result;
     },
     init: (options: Parameters<MemoryStore["init"]>[0]) => inner.init(options),
   });
+  return {
+    store,
+    started,
+    answered,
+    release: () => waiting.shift()?.(),
+    open() {
+      isOpen = true;
+      for (const resolve of waiting.splice(0)) resolve();
+    },
+  };
 }
 
 let service: TestService;
 let handled = 0;
+const limiter = gatedStore();
+/** Connections the server has seen closed. */
+const serverClosed = counter();
 beforeAll(async () => {
   service = await startTestService({ RATE_LIMIT_PER_MINUTE: "1000", RATE_LIMIT_FAILURES_PER_MINUTE: "5" }, {
-    rateLimitStore: (limiter) => (limiter === "requests" ? slowStore(150) : new MemoryStore()),
+    rateLimitStore: (name) => (name === "requests" ? limiter.store : new MemoryStore()),
     register: (receiver) => receiver.on("*", () => void handled++),
   });
+  service.server.on("connection", (socket: Socket) => socket.on("close", () => serverClosed.add()));
 });
 afterAll(() => service.shutdown());
 
@@ -40,20 +78,27 @@ describe("a sender that leaves mid-request", () => {
     for (let i = 0; i < 16; i++) {
       const body = uniqueEvent();
       const headers = Object.entries(chatgptHeaders(body, TEST_SECRET)).map(([name, value]) => `${name}: ${value}`);
-      // The whole request (even rounds) or half of its body (odd), then gone while the limiter waits.
+      // The whole request (even rounds) or half of its body (odd), then gone while the limiter
+      // holds it: the limiter has its call, the server has seen the close, only then it answers.
       const request = rawPost(WEBHOOK_PATH, ["Content-Type: application/json", ...headers], body);
       const socket = connect(port, "127.0.0.1");
+      socket.on("error", () => undefined);
       socket.write(i % 2 === 0 ? request : request.subarray(0, request.length - Math.floor(body.length / 2)));
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await limiter.started.atLeast(i + 1);
+      const closed = serverClosed.value();
       socket.destroy();
+      await serverClosed.atLeast(closed + 1);
+      limiter.release();
     }
-    await new Promise((resolve) => setTimeout(resolve, 300)); // the slow store answers, the route runs
-    const metrics = await (await fetch(`${service.url}/metrics`)).text();
-    expect(metrics).not.toMatch(/outcome="invalid_signature"/);
-    expect(handled).toBe(0);
+    await limiter.answered.atLeast(16); // every abandoned request went on past the limiter
     // Sixteen abandoned requests counted no failure: a valid delivery still passes the limit of 5.
+    // It takes the same route after them, so once it is answered theirs have run too.
+    limiter.open();
     const body = uniqueEvent();
     expect((await service.post(body, chatgptHeaders(body, TEST_SECRET))).status).toBe(200);
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    expect(metrics).not.toMatch(/outcome="invalid_signature"/);
+    expect(handled).toBe(1); // the valid delivery only
   });
 });
 
@@ -63,6 +108,7 @@ describe("a sender that half-closes after its whole request", () => {
   /** While closed, admissions wait for the sender's FIN; open, they pass at once. */
   let gateOpen = false;
   let handledHere = 0;
+  const admitted = counter();
   beforeAll(async () => {
     const counter = memoryCounter();
     // Admission waits until the server has seen the sender's FIN (as a Redis admission may):
@@ -73,7 +119,12 @@ describe("a sender that half-closes after its whole request", () => {
       return {
         ...inner,
         countRequest: (key) =>
-          gateOpen ? inner.countRequest(key) : new Promise<void>((resolve) => admissionsWaiting.push(resolve)).then(() => inner.countRequest(key)),
+          gateOpen
+            ? inner.countRequest(key)
+            : new Promise<void>((resolve) => admissionsWaiting.push(resolve)).then(() => {
+                admitted.add();
+                return inner.countRequest(key);
+              }),
       };
     };
     halfClosed = await startTestService({ RATE_LIMIT_PER_MINUTE: "1000", RATE_LIMIT_FAILURES_PER_MINUTE: "5" }, {
@@ -98,13 +149,14 @@ describe("a sender that half-closes after its whole request", () => {
       socket.end(rawPost(WEBHOOK_PATH, ["Content-Type: application/json", ...headers], body));
       await once(socket, "close");
     }
-    await new Promise((resolve) => setImmediate(resolve));
-    const metrics = await (await fetch(`${halfClosed.url}/metrics`)).text();
-    expect(metrics).not.toMatch(/outcome="invalid_signature"/);
+    await admitted.atLeast(8); // every half-closed request went on past admission
     // Eight half-closed senders counted no failure: a valid delivery still passes the limit of 5.
+    // It takes the same route after them, so once it is answered theirs have run too.
     gateOpen = true;
     const body = uniqueEvent();
     expect((await halfClosed.post(body, chatgptHeaders(body, TEST_SECRET))).status).toBe(200);
+    const metrics = await (await fetch(`${halfClosed.url}/metrics`)).text();
+    expect(metrics).not.toMatch(/outcome="invalid_signature"/);
     expect(handledHere).toBe(1);
     gateOpen = false;
   });

@@ -2,10 +2,18 @@
 import { describe, expect, it } from "vitest";
 import { chatgptHeaders } from "../support/independent-signers.js";
 import { uniqueEvent } from "../support/fixtures.js";
+import { createMemoryReplayStore } from "../../src/replay/memory-replay-store.js";
+import type { ReplayStore } from "../../src/replay/replay-store.js";
 import { startTestService, TEST_SECRET } from "../support/service.js";
+
+const HANDLER_TIMEOUT_MS = 1_000;
+/** README: the drain is bounded by the handler timeout plus 5 s. */
+const DRAIN_LIMIT_MS = HANDLER_TIMEOUT_MS + 5_000;
 
 describe("graceful shutdown", () => {
   it("stops accepting, lets the in-flight delivery finish, then resolves", async () => {
+    // What the shutdown saw when it resolved, and in what order things ended.
+    const order: string[] = [];
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     let started!: () => void;
@@ -15,6 +23,7 @@ describe("graceful shutdown", () => {
         receiver.on("*", async () => {
           started();
           await gate;
+          order.push("handler finished");
         }),
     });
     const body = uniqueEvent();
@@ -22,17 +31,55 @@ describe("graceful shutdown", () => {
     await handlerStarted;
     expect(service.receiver.inFlight()).toBe(1);
 
-    let stopped = false;
-    const stopping = service.shutdown().then(() => (stopped = true));
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(stopped).toBe(false);
+    const stopping = service.shutdown().then(() => {
+      order.push(`stopped with ${service.receiver.inFlight()} in flight`);
+    });
     await expect(fetch(`${service.url}/healthz`)).rejects.toThrow(); // no new connections
+    expect(order).toEqual([]); // still draining: the handler has not been let go
 
     release();
     const response = await inFlight;
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: "processed" });
     await stopping;
-    expect(service.receiver.inFlight()).toBe(0);
+    expect(order).toEqual(["handler finished", "stopped with 0 in flight"]);
+  });
+
+  it("gives up on a handler that never finishes at the handler timeout plus 5 s, then closes the stores", { timeout: DRAIN_LIMIT_MS + 20_000 }, async () => {
+    const inner = createMemoryReplayStore();
+    let storeClosed = 0;
+    const replayStore: ReplayStore = {
+      ...inner,
+      close: async () => {
+        storeClosed++;
+        await inner.close();
+      },
+    };
+    let started!: () => void;
+    const handlerStarted = new Promise<void>((resolve) => (started = resolve));
+    const service = await startTestService({ HANDLER_TIMEOUT_MS: String(HANDLER_TIMEOUT_MS) }, {
+      replayStore,
+      register: (receiver) =>
+        receiver.on("*", () => {
+          started();
+          return new Promise<void>(() => undefined); // never settles, ignores its signal
+        }),
+    });
+    const body = uniqueEvent();
+    const answer = service.post(body, chatgptHeaders(body, TEST_SECRET));
+    await handlerStarted;
+
+    const began = performance.now();
+    await service.shutdown();
+    const ms = performance.now() - began;
+    // The bound is the behaviour: not before it (timers never fire early), and with slack after.
+    expect(ms).toBeGreaterThanOrEqual(DRAIN_LIMIT_MS - 50);
+    expect(ms).toBeLessThan(DRAIN_LIMIT_MS + 5_000);
+    const response = await answer;
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ error: "handler_timeout" });
+    expect(service.receiver.inFlight()).toBe(1); // it never settled: shutdown stopped waiting
+    expect(service.logs.some((line) => line.in_flight === 1 && line.level === 40)).toBe(true); // warned
+    expect(storeClosed).toBe(1);
   });
 });

@@ -179,6 +179,10 @@ describe("rejections", () => {
     const get = await fetch(service.webhookUrl);
     expect(get.status).toBe(405);
     expect(get.headers.get("allow")).toBe("POST");
+    expect(await get.json()).toEqual({ error: "method_not_allowed", message: expect.any(String) as unknown });
+    const put = await fetch(service.webhookUrl, { method: "PUT", body: "{}", headers: { "content-type": "application/json" } });
+    expect(put.status).toBe(405);
+    expect(await put.json()).toMatchObject({ error: "method_not_allowed" });
     const missing = await fetch(`${service.url}/nope`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: "not_found" });
@@ -252,7 +256,7 @@ describe("operations", () => {
     const id = (JSON.parse(body.toString()) as { id: string }).id;
     const headers = chatgptHeaders(body, TEST_SECRET);
     await service.post(body, headers);
-    const lines = service.logs.filter((line) => line.event_id === id && line.msg === "delivery");
+    const lines = service.logs.filter((line) => line.event_id === id && line.outcome !== undefined);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ event_type: "batch.failed", outcome: "processed", status: 200 });
     expect(typeof lines[0]!.duration_ms).toBe("number");

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parseMaxAgeSeconds } from "../../src/keys/cache-control.js";
 import { KeyEndpointError } from "../../src/keys/errors.js";
 import { parseKeyResponse } from "../../src/keys/parse-key-response.js";
+import { secretProblem } from "../../src/signature/secret-rules.js";
 
 const now = Date.parse("2025-06-01T12:00:00Z");
 
@@ -68,16 +69,46 @@ describe("parseKeyResponse", () => {
     expect(() => parseKeyResponse(body, now)).toThrow(expect.objectContaining({ code: "invalid_key_response" }) as Error);
   });
 
-  it("never throws anything but a coded KeyEndpointError on arbitrary JSON", () => {
+  // Arbitrary JSON, plus bodies of the two accepted shapes with arbitrary contents: anything not of
+  // those shapes is refused with a coded error, and keys returned always come from the body.
+  const shapedBody = fc.oneof(
+    fc.jsonValue(),
+    fc.record({ secret: fc.oneof(fc.string({ minLength: 16, maxLength: 40 }), fc.string(), fc.jsonValue()) }),
+    fc.record({
+      keys: fc.array(
+        fc.record(
+          { id: fc.oneof(fc.string(), fc.jsonValue()), secret: fc.oneof(fc.string({ minLength: 16, maxLength: 40 }), fc.string(), fc.jsonValue()), expires_at: fc.oneof(fc.constant("2030-01-01T00:00:00Z"), fc.string()) },
+          { requiredKeys: ["secret"] },
+        ),
+        { maxLength: 4 },
+      ),
+    }),
+  );
+  const hasAcceptedShape = (body: unknown): boolean =>
+    typeof body === "object" && body !== null && !Array.isArray(body) && (typeof (body as { secret?: unknown }).secret === "string" || Array.isArray((body as { keys?: unknown }).keys));
+
+  it("refuses anything but the accepted shapes with a coded KeyEndpointError, and returns only keys of the body", () => {
+    let accepted = 0;
     fc.assert(
-      fc.property(fc.jsonValue(), (body) => {
+      fc.property(shapedBody, (body) => {
+        let parsed: ReturnType<typeof parseKeyResponse> | undefined;
         try {
-          parseKeyResponse(body, now);
+          parsed = parseKeyResponse(body, now);
         } catch (error) {
           expect(error).toBeInstanceOf(KeyEndpointError);
+          expect(error).toEqual(expect.objectContaining({ code: "invalid_key_response" }));
+          return;
         }
+        expect(hasAcceptedShape(body)).toBe(true);
+        // Every key returned is usable key material (a list may be empty: the provider revoked its keys).
+        for (const key of parsed.keys) expect(secretProblem(key.secret, true)).toBeUndefined();
+        const served = typeof (body as { secret?: unknown }).secret === "string" ? [(body as { secret: string }).secret] : (body as { keys: Array<{ secret: unknown }> }).keys.map((key) => key.secret);
+        for (const key of parsed.keys) expect(served).toContain(key.secret);
+        if (parsed.keys.length > 0) accepted++;
       }),
+      { numRuns: 300 },
     );
+    expect(accepted).toBeGreaterThan(0); // both branches ran
   });
 });
 

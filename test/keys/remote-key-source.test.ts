@@ -20,7 +20,7 @@ const opened: { close(): Promise<void> }[] = [];
 
 beforeAll(async () => {
   as = await startAuthServer({ clients: clientRegistrations(generateJwtKeys()) });
-  endpoint = await startKeyEndpoint({ issuer: as.issuer, jwks: as.jwks, audience: KEY_RESOURCE });
+  endpoint = await startKeyEndpoint({ issuer: as.issuer, audience: KEY_RESOURCE });
 });
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((o) => o.close()));

@@ -137,6 +137,67 @@ describe("refresh-ahead on a fake clock", () => {
   });
 });
 
+describe("refresh-ahead of short-lived tokens (README: 60 s, or half the token's life if shorter)", () => {
+  it.each([
+    // [expires_in, last second with no refresh, first second with one]: half the life, not life - 60 s.
+    [100, 49, 51],
+    [60, 29, 31],
+    [30, 14, 16],
+  ])("a token of %i s is refreshed from half its life on", async (expiresIn, quietSecond, refreshSecond) => {
+    let second!: () => void;
+    const refreshed = new Promise<void>((resolve) => (second = resolve));
+    const h = harness((n) => {
+      if (n === 2) second();
+      return json(200, tokenBody(n, { expires_in: expiresIn }));
+    });
+    const provider = createTokenProvider(h.options());
+    const start = h.now.value;
+    await provider.getToken();
+    h.now.value = start + quietSecond * 1000;
+    await expect(provider.getToken()).resolves.toBe("token-1");
+    h.now.value = start + refreshSecond * 1000;
+    await expect(provider.getToken()).resolves.toBe("token-1"); // still served while the next one comes
+    // The background request is sent (a counted event, with a deadline instead of the test's).
+    let deadline: NodeJS.Timeout | undefined;
+    const sent = await Promise.race([refreshed.then(() => true), new Promise<false>((resolve) => (deadline = setTimeout(() => resolve(false), 5_000)))]);
+    clearTimeout(deadline);
+    expect(sent).toBe(true);
+    expect(h.calls.count).toBe(2);
+  });
+
+  it("sends no refresh before half the life (checked at every second of the first half)", async () => {
+    const h = harness((n) => json(200, tokenBody(n, { expires_in: 100 })));
+    const provider = createTokenProvider(h.options());
+    const start = h.now.value;
+    await provider.getToken();
+    for (let second = 1; second <= 49; second++) {
+      h.now.value = start + second * 1000;
+      await provider.getToken();
+    }
+    expect(h.calls.count).toBe(1);
+  });
+});
+
+describe("default retry limits (README: at most 3 retries, 30 s in all)", () => {
+  it("retries a network error 3 times by default, then fails", async () => {
+    const h = harness(() => Promise.reject(new TypeError("fetch failed", { cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }) })));
+    const options = h.options();
+    const error = await createTokenProvider({ ...options, maxRetries: undefined, maxTotalMs: undefined }).getToken().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "token_request_failed", retryable: true });
+    expect(h.calls.count).toBe(4);
+  });
+
+  it("honours a Retry-After inside the 30 s budget by default, and stops at one beyond it", async () => {
+    const within = harness((n) => (n === 1 ? json(503, {}, { "retry-after": "20" }) : json(200, tokenBody(n))));
+    await expect(createTokenProvider({ ...within.options(), maxTotalMs: undefined }).getToken()).resolves.toBe("token-2");
+    expect(within.sleeps).toEqual([20_000]);
+    const beyond = harness(() => json(503, {}, { "retry-after": "31" }));
+    await expect(createTokenProvider({ ...beyond.options(), maxTotalMs: undefined }).getToken()).rejects.toMatchObject({ status: 503, retryAfterMs: 31_000 });
+    expect(beyond.calls.count).toBe(1);
+    expect(beyond.sleeps).toEqual([]);
+  });
+});
+
 describe("retries", () => {
   it("never retries a 400 / 401 and reports the RFC 6749 error code", async () => {
     const h = harness(() => json(400, { error: "invalid_scope", error_description: "nope" }));

@@ -17,7 +17,7 @@ afterAll(async () => {
 
 replayStoreContract("redis", async () => {
   const store = createRedisReplayStore({ url: LOCAL_REDIS_URL, keyPrefix: PREFIX });
-  await store.connection.waitUntilReady(2_000);
+  await store.connection.waitUntilReady(10_000);
   return { store };
 });
 
@@ -29,7 +29,7 @@ describe("redis replay store", () => {
   };
   async function newStore(): Promise<RedisReplayStore> {
     const store = track(createRedisReplayStore({ url: LOCAL_REDIS_URL, keyPrefix: PREFIX }));
-    expect(await store.connection.waitUntilReady(2_000)).toBe(true);
+    expect(await store.connection.waitUntilReady(10_000)).toBe(true);
     return store;
   }
 
@@ -43,17 +43,25 @@ describe("redis replay store", () => {
     return result.owner;
   }
 
-  it("frees a claim when its real lease ends, and the old owner can no longer act", async () => {
+  /** Shortens the remaining life of `key` as an operator would: an admin PEXPIRE, no short lease to race. */
+  async function expireSoon(key: string, ms: number): Promise<void> {
+    const admin = track(createRedisConnection({ url: LOCAL_REDIS_URL }));
+    expect(await admin.waitUntilReady(10_000)).toBe(true);
+    expect(await admin.client.pExpire(`${PREFIX}${key}`, ms)).toBe(1);
+  }
+
+  it("frees a claim when Redis expires its lease, and the old owner can no longer act", async () => {
     const store = await newStore();
     const key = randomUUID();
-    const first = await owner(store, key, 50);
+    const first = await owner(store, key);
     expect(await store.claim(key, LEASE_MS)).toEqual({ status: "in_progress" });
+    await expireSoon(key, 1);
     let next: string | undefined;
     const freed = await eventually(async () => {
       const result = await store.claim(key, LEASE_MS);
       if (result.status === "claimed") next = result.owner;
       return next !== undefined;
-    }, 1_000);
+    }, 10_000);
     expect(freed).toBe(true);
     expect(await store.complete(key, first, TTL_MS)).toBe(false);
     expect(await store.extend(key, first, LEASE_MS)).toBe(false);
@@ -61,12 +69,17 @@ describe("redis replay store", () => {
     expect(await store.complete(key, next ?? "", TTL_MS)).toBe(true);
   });
 
-  it("lets extend outlive the original short lease", async () => {
+  it("lets extend give a claim about to lapse its whole new lease", async () => {
     const store = await newStore();
+    const connection = track(createRedisConnection({ url: LOCAL_REDIS_URL }));
+    expect(await connection.waitUntilReady(10_000)).toBe(true);
     const key = randomUUID();
-    const claimed = await owner(store, key, 50);
-    expect(await store.extend(key, claimed, LEASE_MS)).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const claimed = await owner(store, key);
+    await expireSoon(key, 60_000);
+    expect(await connection.client.pTTL(`${PREFIX}${key}`)).toBeLessThanOrEqual(60_000);
+    expect(await store.extend(key, claimed, 10 * 60_000)).toBe(true);
+    // Redis now holds the claim for the new lease, far past where it was about to end.
+    expect(await connection.client.pTTL(`${PREFIX}${key}`)).toBeGreaterThan(5 * 60_000);
     expect(await store.claim(key, LEASE_MS)).toEqual({ status: "in_progress" });
   });
 
@@ -98,7 +111,7 @@ describe("redis replay store", () => {
 
   it("shares a connection with another user and leaves it open on close", async () => {
     const connection: RedisConnection = track(createRedisConnection({ url: LOCAL_REDIS_URL }));
-    expect(await connection.waitUntilReady(2_000)).toBe(true);
+    expect(await connection.waitUntilReady(10_000)).toBe(true);
     const store = createRedisReplayStore({ connection, keyPrefix: PREFIX });
     const key = randomUUID();
     await owner(store, key);
@@ -109,7 +122,7 @@ describe("redis replay store", () => {
 
   it("writes only under its prefix, as the owner token or the done marker", async () => {
     const connection = track(createRedisConnection({ url: LOCAL_REDIS_URL }));
-    await connection.waitUntilReady(2_000);
+    await connection.waitUntilReady(10_000);
     const store = createRedisReplayStore({ connection, keyPrefix: PREFIX });
     const key = randomUUID();
     const claimed = await owner(store, key);

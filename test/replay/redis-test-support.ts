@@ -68,7 +68,7 @@ export function redisServer(port: number, aofDir?: string): RedisServerProcess {
       started.once("exit", () => children.delete(started));
       let output = "";
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${output}`)), 5_000);
+        const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${output}`)), 20_000);
         started.stdout?.on("data", (chunk: Buffer) => {
           output += chunk.toString();
           if (output.includes("Ready to accept connections")) {

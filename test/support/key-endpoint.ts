@@ -1,17 +1,37 @@
-// A small provider key endpoint for tests: checks the bearer JWT with jose, then serves configurable keys.
+// A small provider key endpoint for tests: checks the bearer JWT with jose against the authorization
+// server's published JWKS (written here, independently of src/dev's verifier), then serves configurable keys.
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createBearerVerifier } from "../../src/dev/bearer-verifier.js";
-import type { JSONWebKeySet } from "jose";
+import { createRemoteJWKSet, jwtVerify } from "jose";
 
 /** Options of {@link startKeyEndpoint}. */
 export interface KeyEndpointOptions {
+  /** The authorization server: its discovery document names the JWKS the tokens are checked against. */
   readonly issuer: string;
-  readonly jwks: JSONWebKeySet;
   readonly audience: string;
   /** Defaults to `webhooks:verify`. */
   readonly requiredScope?: string;
+}
+
+/**
+ * A checker of `Authorization` values as a resource server would write one (RFC 9068): a bearer
+ * `at+jwt` signed with a key from the issuer's `jwks_uri`, for `audience`, whose space-separated
+ * `scope` includes `scope`. Returns the token, or undefined.
+ */
+async function bearerChecker(issuer: string, audience: string, scope: string): Promise<(authorization: string | undefined) => Promise<string | undefined>> {
+  const discovery = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as { jwks_uri: string };
+  const keys = createRemoteJWKSet(new URL(discovery.jwks_uri));
+  return async (authorization) => {
+    const token = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(authorization ?? "")?.[1];
+    if (token === undefined) return undefined;
+    try {
+      const { payload } = await jwtVerify(token, keys, { issuer, audience, typ: "at+jwt" });
+      return typeof payload.scope === "string" && payload.scope.split(" ").includes(scope) ? token : undefined;
+    } catch {
+      return undefined;
+    }
+  };
 }
 
 /** What the endpoint answers to an authorized request. */
@@ -38,12 +58,7 @@ export interface KeyEndpoint {
 
 /** Starts the key endpoint on 127.0.0.1, port 0. Initially serves `{"secret": "whsec_aW5pdGlhbC1rZXktbWF0ZXJpYWwtMDEy"}`. */
 export async function startKeyEndpoint(options: KeyEndpointOptions): Promise<KeyEndpoint> {
-  const verify = createBearerVerifier({
-    issuer: options.issuer,
-    jwks: options.jwks,
-    audience: options.audience,
-    scope: options.requiredScope ?? "webhooks:verify",
-  });
+  const verify = await bearerChecker(options.issuer, options.audience, options.requiredScope ?? "webhooks:verify");
   const seen = new Set<string>();
   const revoked = new Set<string>();
   let current: KeyEndpointReply = { body: { secret: "whsec_aW5pdGlhbC1rZXktbWF0ZXJpYWwtMDEy" } };

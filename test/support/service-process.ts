@@ -11,11 +11,15 @@ export interface ServiceProcess {
   readonly url: string;
   readonly webhookUrl: string;
   output(): string;
-  /** SIGTERM, then the exit code. */
-  stop(): Promise<number>;
+  /** Resolves once the process has printed `text` (rejects if it exits first). */
+  waitFor(text: string): Promise<void>;
+  /** Sends `signal` to the process. */
+  signal(signal: NodeJS.Signals): void;
+  /** Sends `signal` (SIGTERM by default), then resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number>;
 }
 
-/** A port nothing listens on right now. */
+/** A port nothing listens on right now (for "connection refused"; never to listen on later). */
 export async function freePort(): Promise<number> {
   const server = createServer().listen(0, "127.0.0.1");
   await once(server, "listening");
@@ -24,31 +28,49 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts the service with `env` (plus HOST/PORT) and resolves once it listens. */
-export async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve"], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: "info", ...env, HOST: "127.0.0.1", PORT: String(port) },
+/**
+ * Starts the service with `env` on 127.0.0.1, port 0 (the kernel picks one: no free-port race),
+ * and resolves once it listens, with the URL it logged. It runs in `cwd` (default: the checkout).
+ */
+export async function startServiceProcess(env: Record<string, string>, cwd = ROOT): Promise<ServiceProcess> {
+  // Absolute paths, so the service may run in another folder (e.g. one holding a .env).
+  const child: ChildProcess = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), `${ROOT}src/cli/main.ts`, "serve"], {
+    cwd,
+    env: { ...process.env, LOG_LEVEL: "info", LOG_FORMAT: "json", ...env, HOST: "127.0.0.1", PORT: "0" },
   });
   let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = once(child, "exit");
-  while (!output.includes("receiver listening")) {
-    const next = await Promise.race([once(child.stdout!, "data").then(() => "data"), exited.then(() => "exit")]);
-    if (next === "exit") throw new Error(`service exited at start:\n${output}`);
-  }
-  const url = `http://127.0.0.1:${port}`;
+  let changed: () => void = () => undefined;
+  const onData = (chunk: Buffer): void => {
+    output += chunk.toString();
+    changed();
+  };
+  child.stdout!.on("data", onData);
+  child.stderr!.on("data", onData);
+  let exitCode: number | undefined;
+  const exited = once(child, "exit").then(([code]) => (exitCode = (code as number | null) ?? 1));
+
+  const until = async (found: () => boolean, what: string): Promise<void> => {
+    while (!found()) {
+      if (exitCode !== undefined) throw new Error(`service exited (${exitCode}) before printing ${what}:\n${output}`);
+      await Promise.race([new Promise<void>((resolve) => (changed = resolve)), exited]);
+    }
+  };
+  const waitFor = (text: string): Promise<void> => until(() => output.includes(text), JSON.stringify(text));
+
+  // The whole JSON line, not a chunk of it.
+  const listening = (): string | undefined => /^.*"receiver listening".*$/m.exec(output.split("\n").slice(0, -1).join("\n"))?.[0];
+  await until(() => listening() !== undefined, "its listening line");
+  const webhookUrl = (JSON.parse(listening()!) as { url: string }).url;
   return {
-    url,
-    webhookUrl: `${url}/webhooks/chatgpt`,
+    url: new URL(webhookUrl).origin,
+    webhookUrl,
     output: () => output,
-    stop: async () => {
-      if (child.exitCode !== null) return child.exitCode;
-      child.kill("SIGTERM");
-      const [code] = (await exited) as [number];
-      return code;
+    waitFor,
+    signal: (signal) => void child.kill(signal),
+    stop: async (signal = "SIGTERM") => {
+      if (exitCode !== undefined) return exitCode;
+      child.kill(signal);
+      return exited;
     },
   };
 }

@@ -37,12 +37,13 @@ afterEach(() => {
 });
 
 describe("replay guard complete", () => {
-  it("marks done synchronously over the memory store (no promise on the hot path)", async () => {
+  it("marks done over the memory store: the next claim is a duplicate, nothing counted lost", async () => {
     const store = createMemoryReplayStore();
-    const { guard } = guardOver(store);
+    const { guard, lost } = guardOver(store);
     const owner = await claimed(guard, "a");
-    expect(guard.complete("a", owner, SIGNED_AT())).toBeUndefined();
+    await guard.complete("a", owner, SIGNED_AT());
     expect(await store.claim("a", LEASE_MS)).toEqual({ status: "duplicate" });
+    expect(await lost()).toBe(0);
   });
 
   it("counts a claim lost before the mark (then at-least-once)", async () => {
