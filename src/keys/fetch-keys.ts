@@ -1,6 +1,6 @@
 // One authenticated GET of the key endpoint: status mapping, bounded body read, JSON parsing.
-import type { HttpFetch } from "../oauth/http.js";
-import { readBoundedBody, ResponseTooLargeError } from "../oauth/read-bounded.js";
+import type { HttpFetch } from "../http-client/http-client.js";
+import { readBoundedBody, ResponseTooLargeError } from "../http-client/read-bounded.js";
 import { KeyEndpointError, KeyEndpointErrorCode } from "./errors.js";
 import { parseMaxAgeSeconds } from "./cache-control.js";
 

@@ -1,6 +1,6 @@
 // One key load: token, authenticated GET, a single retry with a new token after a 401, parsing, metrics.
 import type { Clock } from "../clock.js";
-import type { HttpFetch } from "../oauth/http.js";
+import type { HttpFetch } from "../http-client/http-client.js";
 import { KeyEndpointError, KeyEndpointErrorCode } from "./errors.js";
 import { fetchKeys } from "./fetch-keys.js";
 import type { KeyFetchOutcome } from "./metrics.js";
@@ -38,8 +38,8 @@ export async function loadKeys(deps: KeyLoaderDeps): Promise<LoadedKeys> {
       token = await deps.tokenProvider.getToken();
     } catch (error) {
       deps.record("token_error");
-      const code = (error as { code?: unknown }).code;
-      const label = typeof code === "string" ? code : "unknown";
+      const { code, error: refusal } = error as { code?: unknown; error?: unknown };
+      const label = `${typeof code === "string" ? code : "unknown"}${typeof refusal === "string" ? `: ${refusal}` : ""}`;
       throw new KeyEndpointError(KeyEndpointErrorCode.TOKEN_UNAVAILABLE, `no access token for the key endpoint (${label})`, {
         cause: error,
       });

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { Dispatcher } from "undici";
 import type { Clock } from "../clock.js";
-import type { HttpFetch } from "../oauth/http.js";
+import type { HttpFetch } from "../http-client/http-client.js";
 import type { TokenProvider } from "../oauth/token-provider.js";
 import type { SchemeName } from "../signature/scheme.js";
 

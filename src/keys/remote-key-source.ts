@@ -2,8 +2,8 @@
 import pino from "pino";
 import { systemClock } from "../clock.js";
 import { DeliveryFailedError, ErrorCode } from "../errors.js";
-import { createHttpClient } from "../oauth/http.js";
-import { isInsecureAllowed } from "../oauth/loopback.js";
+import { createHttpClient } from "../http-client/http-client.js";
+import { isInsecureAllowed } from "../http-client/loopback.js";
 import type { KeySource, KeySourceReadiness, VerificationKey } from "./key-source.js";
 import { loadKeys } from "./load-keys.js";
 import type { LoadedKeys } from "./load-keys.js";

@@ -4,5 +4,5 @@ export type { TokenProvider } from "./token-provider.js";
 export type { ClientAuthOptions, ClientSecretAuth, PrivateKeyJwtAuth, TlsClientAuthOptions, TokenProviderOptions } from "./options.js";
 export { TokenError, TokenErrorCode } from "./errors.js";
 export type { TokenErrorDetails } from "./errors.js";
-export { createHttpClient } from "./http.js";
-export type { HttpClient, HttpClientOptions, HttpFetch, HttpTlsOptions } from "./http.js";
+export { createHttpClient } from "../http-client/http-client.js";
+export type { HttpClient, HttpClientOptions, HttpFetch, HttpTlsOptions } from "../http-client/http-client.js";

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { Dispatcher } from "undici";
 import type { Clock } from "../clock.js";
-import type { HttpFetch } from "./http.js";
+import type { HttpFetch } from "../http-client/http-client.js";
 
 /** `client_secret_basic` (RFC 6749 section 2.3.1) or `client_secret_post`. */
 export interface ClientSecretAuth {

@@ -2,8 +2,8 @@
 import * as oauth from "oauth4webapi";
 import { parseRetryAfterMs } from "./backoff.js";
 import { TokenError, TokenErrorCode, sanitizeCause } from "./errors.js";
-import type { HttpFetch } from "./http.js";
-import { boundedResponse, ResponseTooLargeError } from "./read-bounded.js";
+import type { HttpFetch } from "../http-client/http-client.js";
+import { boundedResponse, ResponseTooLargeError } from "../http-client/read-bounded.js";
 
 /** Token answers larger than this are refused unread (a token response is a few KB at most). */
 export const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
@@ -83,16 +83,21 @@ export async function requestToken(ctx: TokenRequestContext, signal: AbortSignal
 async function responseError(error: unknown, status: number, signal: AbortSignal): Promise<TokenError> {
   if (error instanceof TokenError) return error;
   if (error instanceof oauth.ResponseBodyError) {
-    return new TokenError(error.error, `token endpoint rejected the request: ${error.error}`, { status: error.status });
+    return rejected(error.error, error.status);
   }
   if (error instanceof oauth.WWWAuthenticateChallengeError) {
     const code = error.cause.find((c) => c.parameters.error)?.parameters.error ?? (await bodyErrorCode(error.response));
-    return new TokenError(code, `token endpoint rejected the request: ${code}`, { status: error.status });
+    return rejected(code, error.status);
   }
   if (signal.aborted) return transportError(error, signal);
   return new TokenError(TokenErrorCode.INVALID_TOKEN_RESPONSE, `token endpoint answered HTTP ${status} without a valid token response`, {
     status,
   });
+}
+
+/** The server's refusal, with its RFC 6749 `error` value kept apart from our code. */
+function rejected(error: string, status: number): TokenError {
+  return new TokenError(TokenErrorCode.TOKEN_REQUEST_REJECTED, `token endpoint rejected the request: ${error}`, { status, error });
 }
 
 async function bodyErrorCode(response: Response): Promise<string> {

@@ -1,8 +1,9 @@
 // The counter on Redis, shared by every instance: one script counts a request and reads the
 // client's failure count, so the limits cost one round trip per request.
-import type { RedisConnection } from "../replay/redis-connection.js";
-import { withTimeout } from "../replay/redis-command.js";
-import { defineScript, evalScript } from "../replay/redis-scripts.js";
+import { systemClock, type Clock } from "../clock.js";
+import type { RedisConnection } from "../redis/redis-connection.js";
+import { withTimeout } from "../redis/redis-command.js";
+import { defineScript, evalScript } from "../redis/redis-script.js";
 import type { ClientStanding, CountedLimits, RateLimitCounter, RateLimitCounterFactory, WindowCount } from "./rate-limit-counter.js";
 
 /**
@@ -65,8 +66,11 @@ function toCount(hits: unknown, msLeft: unknown, now: number): WindowCount | und
   return { hits, resetAt: typeof msLeft === "number" && msLeft > 0 ? now + msLeft : undefined };
 }
 
-/** Counter factory on `connection`, keys under `prefix` (`<prefix>requests:<client>`, `<prefix>failures:<client>`). */
-export function redisCounter(connection: RedisConnection, prefix: string): RateLimitCounterFactory {
+/**
+ * Counter factory on `connection`, keys under `prefix` (`<prefix>requests:<client>`,
+ * `<prefix>failures:<client>`); `clock` turns the windows' remaining ms into reset times.
+ */
+export function redisCounter(connection: RedisConnection, prefix: string, clock: Clock = systemClock): RateLimitCounterFactory {
   return (limits: CountedLimits, onError: (error: unknown) => void): RateLimitCounter => {
     const window = String(limits.windowMs);
     const countArgs = [window, limits.requests ? "1" : "0", limits.failures ? "1" : "0"];
@@ -77,7 +81,7 @@ export function redisCounter(connection: RedisConnection, prefix: string): RateL
         try {
           const reply = await run(COUNT_REQUEST, [`${prefix}requests:${key}`, `${prefix}failures:${key}`], countArgs);
           const [hits, left, failures, failuresLeft] = Array.isArray(reply) ? (reply as unknown[]) : [];
-          const now = Date.now();
+          const now = clock.now();
           return { requests: toCount(hits, left, now), failures: toCount(failures, failuresLeft, now) };
         } catch (error) {
           onError(error);

@@ -2,9 +2,10 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { createOrphanClaims } from "./orphan-claims.js";
-import { RedisErrorCode, RedisStoreError, withTimeout } from "./redis-command.js";
-import { createRedisConnection, type RedisConnection } from "./redis-connection.js";
-import { CLAIM, COMPLETE, DONE_MARKER, EXTEND, RELEASE, evalScript, type RedisScript } from "./redis-scripts.js";
+import { RedisErrorCode, RedisStoreError, withTimeout } from "../redis/redis-command.js";
+import { createRedisConnection, type RedisConnection } from "../redis/redis-connection.js";
+import { evalScript, type RedisScript } from "../redis/redis-script.js";
+import { CLAIM, COMPLETE, DONE_MARKER, EXTEND, RELEASE } from "./redis-scripts.js";
 import type { ClaimResult, ReplayStore } from "./replay-store.js";
 
 /** Options of {@link createRedisReplayStore}: `connection` (shared) or `url` (the store's own). */

@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import type { ServiceConfig } from "../config/env.js";
 import type { RateLimitCounterFactory } from "../rate-limit/rate-limit-counter.js";
 import { redisCounter } from "../rate-limit/redis-counter.js";
-import { createRedisConnection } from "../replay/redis-connection.js";
+import { createRedisConnection } from "../redis/redis-connection.js";
 import { createRedisReplayStore } from "../replay/redis-replay-store.js";
 import type { ReplayStore } from "../replay/replay-store.js";
 

@@ -98,7 +98,7 @@ describe("client authentication failures are typed and not retried", () => {
 
   it.each(failing)("%s -> invalid_client, one request only", async (_name, options) => {
     const before = as.tokenRequests();
-    await expect(provider(options()).getToken()).rejects.toMatchObject({ name: "TokenError", code: "invalid_client", retryable: false });
+    await expect(provider(options()).getToken()).rejects.toMatchObject({ name: "TokenError", code: "token_request_rejected", error: "invalid_client", retryable: false });
     expect(as.tokenRequests() - before).toBe(1);
   });
 
@@ -108,12 +108,12 @@ describe("client authentication failures are typed and not retried", () => {
       clientId: "mtls-client",
       auth: { method: "tls_client_auth", certPem: certs.rogueCert, keyPem: certs.rogueKey, caPem: certs.caCert },
     });
-    await expect(p.getToken()).rejects.toMatchObject({ code: "invalid_client" });
+    await expect(p.getToken()).rejects.toMatchObject({ code: "token_request_rejected", error: "invalid_client" });
   });
 
   it("an unknown resource -> invalid_target", async () => {
     const p = provider({ clientId: "basic-client", audience: "https://elsewhere.test/", auth: { method: "client_secret_basic", clientSecret: BASIC_SECRET } });
-    await expect(p.getToken()).rejects.toMatchObject({ code: "invalid_target", status: 400 });
+    await expect(p.getToken()).rejects.toMatchObject({ code: "token_request_rejected", error: "invalid_target", status: 400 });
   });
 
   it("a granted scope lacking a required one -> insufficient_scope", async () => {

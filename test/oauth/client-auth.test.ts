@@ -4,7 +4,7 @@ import { decodeJwt, decodeProtectedHeader } from "jose";
 import type * as oauth from "oauth4webapi";
 import { describe, expect, it } from "vitest";
 import { createClientAuth } from "../../src/oauth/client-auth.js";
-import { isInsecureAllowed, isLoopbackHost } from "../../src/oauth/loopback.js";
+import { isInsecureAllowed, isLoopbackHost } from "../../src/http-client/loopback.js";
 
 const endpoint = "https://as.example.test/oauth/token";
 const as: oauth.AuthorizationServer = { issuer: "https://as.example.test", token_endpoint: endpoint };

@@ -201,7 +201,7 @@ describe("default retry limits (README: at most 3 retries, 30 s in all)", () => 
 describe("retries", () => {
   it("never retries a 400 / 401 and reports the RFC 6749 error code", async () => {
     const h = harness(() => json(400, { error: "invalid_scope", error_description: "nope" }));
-    await expect(createTokenProvider(h.options()).getToken()).rejects.toMatchObject({ code: "invalid_scope", status: 400, retryable: false });
+    await expect(createTokenProvider(h.options()).getToken()).rejects.toMatchObject({ code: "token_request_rejected", error: "invalid_scope", status: 400, retryable: false });
     expect(h.calls.count).toBe(1);
   });
 

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redisCounter } from "../../src/rate-limit/redis-counter.js";
-import { createRedisConnection } from "../../src/replay/redis-connection.js";
+import { createRedisConnection } from "../../src/redis/redis-connection.js";
 import { rateLimitCounterContract } from "../contract/rate-limit-counter-contract.js";
 import { LOCAL_REDIS_URL, deleteKeys, eventually } from "../replay/redis-test-support.js";
 

@@ -1,7 +1,7 @@
 // The orphan-claim tracker and the command bound, without Redis: when lost claims are given back, and when they are dropped.
 import { describe, expect, it } from "vitest";
 import { createOrphanClaims } from "../../src/replay/orphan-claims.js";
-import { RedisErrorCode, withTimeout } from "../../src/replay/redis-command.js";
+import { RedisErrorCode, withTimeout } from "../../src/redis/redis-command.js";
 
 describe("orphan claims", () => {
   it("releases an orphan as soon as its late command settles", async () => {

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RedisErrorCode } from "../../src/replay/redis-command.js";
+import { RedisErrorCode } from "../../src/redis/redis-command.js";
 import { createRedisReplayStore, type RedisReplayStore } from "../../src/replay/redis-replay-store.js";
 import { eventually, freePort, killAll, redisServer, type RedisServerProcess } from "./redis-test-support.js";
 

@@ -1,7 +1,7 @@
 // The Redis replay store on the machine's Redis: the shared contract, real lease expiry, owner checks, two instances racing.
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { createRedisConnection, redactRedisUrl, type RedisConnection } from "../../src/replay/redis-connection.js";
+import { createRedisConnection, redactRedisUrl, type RedisConnection } from "../../src/redis/redis-connection.js";
 import { createRedisReplayStore, type RedisReplayStore } from "../../src/replay/redis-replay-store.js";
 import type { ReplayStore } from "../../src/replay/replay-store.js";
 import { replayStoreContract } from "../contract/replay-store-contract.js";
