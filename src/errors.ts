@@ -1,4 +1,4 @@
-// Coded errors: every failure the receiver reports carries a stable `code` (DESIGN.md section 7).
+// Coded errors: every failure the receiver reports carries a stable `code` (README, "Status and error codes").
 
 /** Every error code a client of the webhook endpoint can receive. */
 export const ErrorCode = {
@@ -17,7 +17,7 @@ export const ErrorCode = {
   HANDLER_TIMEOUT: "handler_timeout",
 } as const;
 
-/** One of the stable error codes of DESIGN.md section 7. */
+/** One of the stable error codes of README, "Status and error codes". */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** Base class: a `code` callers and tests can rely on, never the message text. */

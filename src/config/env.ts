@@ -1,4 +1,4 @@
-// The service's configuration from environment variables (DESIGN.md section 10), validated once at start.
+// The service's configuration from environment variables (README, "Configuration"), validated once at start.
 import { ConfigError } from "../errors.js";
 import { oneOf, text, wholeNumber, type Env } from "./env-readers.js";
 import type { SchemeName } from "../signature/scheme.js";

@@ -1,4 +1,4 @@
-// The remote-key settings of the service (DESIGN.md sections 3, 4, 10): key endpoint, token endpoint, client auth.
+// The remote-key settings of the service (README, "Configuration" and "Connecting to a real provider"): key endpoint, token endpoint, client auth.
 import { readFileSync } from "node:fs";
 import { ConfigError } from "../errors.js";
 import { oneOf, required, text, wholeNumber, type Env } from "./env-readers.js";

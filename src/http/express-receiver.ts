@@ -2,7 +2,7 @@
 import { Router, type RequestHandler } from "express";
 import { createWebhookReceiver, type WebhookReceiver } from "../receiver/create-receiver.js";
 import type { ReceiverOptions } from "../receiver/options.js";
-import { createExpressHandler } from "./webhook-middleware.js";
+import { createExpressHandler } from "./express-handler.js";
 
 /** A webhook receiver for Express: register handlers with `on`, mount `router` or `middleware`. */
 export interface Receiver extends WebhookReceiver {

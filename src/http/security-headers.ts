@@ -11,8 +11,7 @@ type HeaderPairs = ReadonlyArray<readonly [string, string]>;
  * `Cache-Control: no-store`, which `sendJson` writes): a content security policy that forbids
  * everything including framing, HSTS, `X-Content-Type-Options: nosniff` and
  * `X-Frame-Options: DENY`. Its headers that only protect HTML documents are off: each costs
- * header processing on every answer (all of them together about 5 us per delivery, 3 % of
- * the request) and protects nothing here.
+ * header processing on every answer (measured in docs/BENCHMARKS.md) and protects nothing here.
  */
 export function computeSecurityHeaders(): HeaderPairs {
   const headers = new Map<string, string>();

@@ -1,4 +1,4 @@
-// Coded errors of the provider's key endpoint (DESIGN.md section 3); never carry a token or a key.
+// Coded errors of the provider's key endpoint (README, "Connecting to a real provider"); never carry a token or a key.
 import { WebhookError } from "../errors.js";
 
 /** Why a key fetch failed. */

@@ -4,7 +4,7 @@
 export interface VerificationKey {
   /** The provider's key id, when it names one (used in logs, never the secret). */
   readonly id?: string;
-  /** The secret: `whsec_<base64>` or plain text (DESIGN.md section 2). */
+  /** The secret: `whsec_<base64>` or plain text (README, "Signature schemes"). */
   readonly secret: string;
 }
 

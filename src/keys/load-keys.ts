@@ -28,7 +28,7 @@ export interface KeyLoaderDeps {
 
 /**
  * Loads the current keys. A 401 means the token was revoked or expired early: the token is
- * dropped and the request retried once with a new one (DESIGN.md section 3).
+ * dropped and the request retried once with a new one (README, "Connecting to a real provider").
  * @throws KeyEndpointError with a {@link KeyEndpointErrorCode}.
  */
 export async function loadKeys(deps: KeyLoaderDeps): Promise<LoadedKeys> {

@@ -1,4 +1,4 @@
-// Public options of the remote key source (DESIGN.md sections 3 and 10).
+// Public options of the remote key source (README, "Configuration" and "Connecting to a real provider").
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { Dispatcher } from "undici";

@@ -38,7 +38,7 @@ export interface RemoteKeySource extends KeySource {
 }
 
 /**
- * Creates the `remote` key source of DESIGN.md section 3. `getKeys()` returns the cached array
+ * Creates the `remote` key source of README, "Connecting to a real provider". `getKeys()` returns the cached array
  * synchronously while fresh (cache life: max-age, else `cacheSeconds`, never past a key's
  * `expires_at`). Past that, stale keys keep serving (and one background reload starts) for up
  * to `staleSeconds` while the provider is unreachable, slow, failing (5xx, 429) or serving

@@ -14,7 +14,7 @@ const KEY_TYPES: Record<PrivateKeyJwtAuth["alg"], readonly string[]> = {
 };
 
 /**
- * Builds the oauth4webapi client authentication for one method (DESIGN.md section 4).
+ * Builds the oauth4webapi client authentication for one method (README, "Connecting to a real provider").
  * For `private_key_jwt` the PEM is checked now (so a bad key fails at start) and imported
  * into a non-extractable CryptoKey on first use; the assertion `aud` is `assertionAudience`
  * or the token endpoint, and `alg` is the configured one (oauth4webapi writes `Ed25519` for

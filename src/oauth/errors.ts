@@ -1,4 +1,4 @@
-// Coded errors of the client-credentials token flow (DESIGN.md section 4); never carry a secret or token.
+// Coded errors of the client-credentials token flow (README, "Connecting to a real provider"); never carry a secret or token.
 import { WebhookError } from "../errors.js";
 
 /**

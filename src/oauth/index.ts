@@ -1,4 +1,4 @@
-// Public surface of the client-credentials token flow (DESIGN.md section 4).
+// Public surface of the client-credentials token flow (README, "Connecting to a real provider").
 export { createTokenProvider } from "./token-provider.js";
 export type { TokenProvider } from "./token-provider.js";
 export type { ClientAuthOptions, ClientSecretAuth, PrivateKeyJwtAuth, TlsClientAuthOptions, TokenProviderOptions } from "./options.js";

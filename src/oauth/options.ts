@@ -32,7 +32,7 @@ export interface TlsClientAuthOptions {
   readonly caPem?: string;
 }
 
-/** How the client authenticates at the token endpoint (DESIGN.md section 4). */
+/** How the client authenticates at the token endpoint (README, "Connecting to a real provider"). */
 export type ClientAuthOptions = ClientSecretAuth | PrivateKeyJwtAuth | TlsClientAuthOptions;
 
 /** Options of {@link createTokenProvider}. Every optional field says its default. */

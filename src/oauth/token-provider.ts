@@ -28,7 +28,7 @@ export interface TokenProvider {
 }
 
 /**
- * Creates a client-credentials token provider (DESIGN.md section 4). Defaults: 10 s per-attempt
+ * Creates a client-credentials token provider (README, "Connecting to a real provider"). Defaults: 10 s per-attempt
  * timeout, 3 retries within 30 s total (200 ms base, 5 s cap, full jitter), refresh 60 s ahead,
  * 300 s life when the server sends no `expires_in`.
  * @throws ConfigError when the endpoint is http:// on a non-loopback host or the key is unusable.

@@ -42,7 +42,7 @@ const FLUSH_EVERY_MS = 200;
  * line costs as much as the rest of a delivery's logging), flushed every {@link FLUSH_EVERY_MS}
  * ms and on shutdown (`logger.flush`). The batched write itself is synchronous, as pino's
  * default destination is: measured cheaper per line than handing each batch to libuv's thread
- * pool (about 3.2 against 5.2 us per delivery line on the benchmark machine). The trade-off is
+ * pool (figures in docs/BENCHMARKS.md). The trade-off is
  * pino's too: a stdout pipe that stays full (a stalled log collector) holds the event loop while
  * a batch waits to be written, where an asynchronous destination would buffer in memory.
  */

@@ -1,4 +1,4 @@
-// The one place where errors become HTTP answers (DESIGN.md section 7).
+// The one place where errors become HTTP answers (README, "Status and error codes").
 import { DeliveryFailedError, DeliveryRejectedError, ErrorCode } from "../errors.js";
 import { HandlerFailedError } from "../dispatch/handler-failed-error.js";
 

@@ -6,7 +6,7 @@ import type { UnknownWebhookEvent } from "../events/openai-events.js";
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
- * Parses a verified body. Call only after the signature matched (DESIGN.md section 1).
+ * Parses a verified body. Call only after the signature matched (docs/ARCHITECTURE.md, "The path of one delivery").
  * @throws DeliveryRejectedError `invalid_payload` for invalid UTF-8, invalid JSON, a non-object,
  *   or an `id` or `type` that is not a well-formed string of 1 to 256 characters (a lone
  *   surrogate would collide with others in a UTF-8 store)

@@ -1,4 +1,4 @@
-// The receive pipeline as one HTTP-agnostic function: verify, claim, dispatch, late settle (README, "How a delivery is handled").
+// The receive pipeline as one HTTP-agnostic function: verify, claim, dispatch, late settle (docs/ARCHITECTURE.md, "The path of one delivery").
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
 import { DeliveryFailedError, ErrorCode } from "../errors.js";

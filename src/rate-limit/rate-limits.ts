@@ -1,4 +1,4 @@
-// The two per-client limits of DESIGN.md section 10 as policy over a counter: every request
+// The two per-client limits of README, "Configuration" as policy over a counter: every request
 // counts toward the request limit; failed answers toward the failure limit, past which every
 // request of that client is refused until its window ends.
 import type { Logger } from "pino";
@@ -17,7 +17,7 @@ export interface LimitInfo {
   readonly resetAt?: number | undefined;
 }
 
-/** Statuses that count against the failure limit (DESIGN.md section 10). */
+/** Statuses that count against the failure limit (README, "Configuration"). */
 const FAILURE_STATUSES = new Set([400, 401, 413, 415]);
 
 /** Options of {@link createRateLimits}. */

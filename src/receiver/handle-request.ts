@@ -45,7 +45,7 @@ function declaredTooLarge(request: WebhookRequest, limit: number): boolean {
 }
 
 /**
- * Creates the front door of README "How a delivery is handled": the rate limits (429), the
+ * Creates the front door of docs/ARCHITECTURE.md "The path of one delivery": the rate limits (429), the
  * method (405), the media type and encoding (415), a declared length over the limit (413 at
  * once, `Connection: close`), the body read under the limit, then the pipeline. Every answer
  * (a refusal at any step included) is recorded once, and a failed answer is counted against the

@@ -16,7 +16,7 @@ import { SCHEME_NAMES } from "../signature/schemes.js";
 
 /** Options of `createReceiver`. Every field but one key setting is optional. */
 export interface ReceiverOptions {
-  /** Signature scheme (DESIGN.md section 2). Defaults to `"chatgpt"`. */
+  /** Signature scheme (README, "Signature schemes"). Defaults to `"chatgpt"`. */
   readonly scheme?: SchemeName;
   /** Static secret(s); a string may be comma-separated. Exactly one of `secret` / `keySource`. */
   readonly secret?: string | readonly string[];

@@ -96,7 +96,7 @@ export function createRedisReplayStore(options: RedisReplayStoreOptions): RedisR
         previous = await bounded;
       } catch (error) {
         // Unless it was never sent, Redis may have applied the claim without our hearing it:
-        // give it back once Redis answers (DESIGN.md section 5), so the sender's retry is not blocked.
+        // give it back once Redis answers (docs/ARCHITECTURE.md, "Replay stores"), so the sender's retry is not blocked.
         const neverSent = error instanceof RedisStoreError && error.code === RedisErrorCode.OFFLINE;
         if (!neverSent) orphans.add(key, owner, leaseMs, raw);
         throw error;

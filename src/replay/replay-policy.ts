@@ -1,6 +1,6 @@
 // How long claims and done marks live: the lease of a claim in progress, the retention of a handled event.
 
-/** A claim in progress lives 2 x the handler timeout, at least 30 s (README, "Exactly once"). */
+/** A claim in progress lives 2 x the handler timeout, at least 30 s (README, "Handlers"). */
 export function leaseMsFor(handlerTimeoutMs: number): number {
   return Math.max(2 * handlerTimeoutMs, 30_000);
 }

@@ -1,4 +1,4 @@
-// The replay store contract (DESIGN.md section 5): claim / extend / complete / release, owner-checked.
+// The replay store contract (docs/ARCHITECTURE.md, "Replay stores"): claim / extend / complete / release, owner-checked.
 import type { MaybePromise } from "../maybe-promise.js";
 
 /** A value or a promise of it: the memory store answers synchronously, Redis asynchronously. */

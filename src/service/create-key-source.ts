@@ -17,7 +17,7 @@ export interface RemoteKeyDependencies {
 }
 
 /**
- * Creates the `remote` key source of DESIGN.md section 3 over a client-credentials token
+ * Creates the `remote` key source of README, "Connecting to a real provider" over a client-credentials token
  * provider (section 4). Closing the source also closes the token provider.
  * @throws ConfigError for an insecure endpoint URL or an unusable private key
  */

@@ -61,7 +61,7 @@ function sign(input: SignInput): Record<string, string> {
   return headers;
 }
 
-/** The default scheme of the seed guide (DESIGN.md section 2). */
+/** The default scheme of the seed guide (README, "Signature schemes"). */
 export const chatgptScheme: SignatureScheme = {
   name: "chatgpt",
   decodesWhsec: false,

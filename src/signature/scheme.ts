@@ -2,7 +2,7 @@
 import { ConfigError } from "../errors.js";
 import type { HeaderInput } from "./headers.js";
 
-/** The signature schemes of DESIGN.md section 2. */
+/** The signature schemes of README, "Signature schemes". */
 export type SchemeName = "chatgpt" | "standard";
 
 /** Signature headers parsed from a request, before any key is involved. */

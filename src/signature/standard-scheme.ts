@@ -58,7 +58,7 @@ function sign(input: SignInput): Record<string, string> {
   return { [ID]: input.id, [TIMESTAMP]: timestamp, [SIGNATURE]: `v1,${digest.toString("base64")}` };
 }
 
-/** Standard Webhooks, as used by OpenAI's platform webhooks (DESIGN.md section 2). */
+/** Standard Webhooks, as used by OpenAI's platform webhooks (README, "Signature schemes"). */
 export const standardScheme: SignatureScheme = {
   name: "standard",
   decodesWhsec: true,

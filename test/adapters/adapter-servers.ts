@@ -9,7 +9,7 @@ import express from "express";
 import { Hono } from "hono";
 import { createFetchHandler } from "../../src/http/fetch-handler.js";
 import { createNodeMiddleware } from "../../src/http/node-middleware.js";
-import { createExpressHandler } from "../../src/http/webhook-middleware.js";
+import { createExpressHandler } from "../../src/http/express-handler.js";
 import type { WebhookReceiver } from "../../src/receiver/create-receiver.js";
 
 /** The receivers under test, by the path each is served on. */
