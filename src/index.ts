@@ -1,4 +1,5 @@
-// The library's public surface: createReceiver, the pure sign / verify functions, errors and types.
+// The library's public surface: the receiver and its adapters, sign / verify, the stores and key
+// sources a multi-instance deployment needs, errors and the types of every option (docs/ARCHITECTURE.md).
 export { createReceiver } from "./http/express-receiver.js";
 export type { Receiver } from "./http/express-receiver.js";
 export { createWebhookReceiver } from "./receiver/create-receiver.js";
@@ -26,6 +27,16 @@ export type { KeySource, KeySourceReadiness, VerificationKey } from "./keys/key-
 export { createStaticKeySource } from "./keys/static-key-source.js";
 export type { DeliveryRequest, DeliveryResult } from "./pipeline/receive-delivery.js";
 export type { Clock } from "./clock.js";
+export { createRedisConnection } from "./redis/redis-connection.js";
+export type { RedisConnection, RedisConnectionOptions } from "./redis/redis-connection.js";
+export { createRedisReplayStore } from "./replay/redis-replay-store.js";
+export type { RedisReplayStore, RedisReplayStoreOptions } from "./replay/redis-replay-store.js";
+export { redisCounter } from "./rate-limit/redis-counter.js";
+export { createRemoteKeySource } from "./keys/remote-key-source.js";
+export type { RemoteKeySource, RemoteKeySourceOptions } from "./keys/remote-key-source.js";
+export { createTokenProvider, TokenError, TokenErrorCode } from "./oauth/index.js";
+export type { ClientAuthOptions, ClientSecretAuth, PrivateKeyJwtAuth, TlsClientAuthOptions, TokenProvider, TokenProviderOptions } from "./oauth/index.js";
+export { KeyEndpointError, KeyEndpointErrorCode } from "./keys/errors.js";
 export { memoryCounter } from "./rate-limit/memory-counter.js";
 export type { MemoryCounterOptions } from "./rate-limit/memory-counter.js";
 export { storeCounter } from "./rate-limit/store-counter.js";

@@ -1,0 +1,69 @@
+// The public API is enough to run several instances: two receivers on node:http share one Redis (replay store and limits).
+import { randomUUID } from "node:crypto";
+import { once } from "node:events";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createNodeMiddleware,
+  createRedisConnection,
+  createRedisReplayStore,
+  createWebhookReceiver,
+  redisCounter,
+  type RedisConnection,
+  type WebhookReceiver,
+} from "../../src/index.js";
+import { uniqueEvent } from "../support/fixtures.js";
+import { chatgptHeaders } from "../support/independent-signers.js";
+import { LOCAL_REDIS_URL, deleteKeys } from "../replay/redis-test-support.js";
+
+const SECRET = "library-multi-instance-secret-0123";
+const PREFIX = `cwr-test:${randomUUID()}:`;
+const instances: Array<{ connection: RedisConnection; receiver: WebhookReceiver; server: Server; url: string }> = [];
+let runs = 0;
+
+beforeAll(async () => {
+  for (let i = 0; i < 2; i++) {
+    const connection = createRedisConnection({ url: LOCAL_REDIS_URL });
+    expect(await connection.waitUntilReady(5_000)).toBe(true);
+    const receiver = createWebhookReceiver({
+      secret: SECRET,
+      replayStore: createRedisReplayStore({ connection, keyPrefix: `${PREFIX}replay:` }),
+      rateLimitCounter: redisCounter(connection, `${PREFIX}rl:`),
+      rateLimitPerMinute: 100_000,
+    });
+    receiver.on("*", async () => {
+      runs++;
+      await new Promise((resolve) => setImmediate(resolve));
+    });
+    const server = createServer(createNodeMiddleware(receiver, { path: "/hook" }));
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    instances.push({ connection, receiver, server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` });
+  }
+});
+afterAll(async () => {
+  for (const { server, receiver, connection } of instances) {
+    server.closeAllConnections();
+    server.close();
+    await receiver.close();
+    await connection.close();
+  }
+  await deleteKeys(LOCAL_REDIS_URL, PREFIX);
+});
+
+describe("two library instances on one Redis", () => {
+  it("handle an event delivered to both, 25 times each at once, exactly once", async () => {
+    const body = uniqueEvent();
+    const headers = { "content-type": "application/json", ...chatgptHeaders(body, SECRET) };
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => fetch(instances[i % 2]!.url, { method: "POST", body, headers }).then((r) => r.status)),
+    );
+    expect(answers.filter((status) => status === 200).length).toBeGreaterThanOrEqual(1);
+    expect(answers.every((status) => status === 200 || status === 409)).toBe(true);
+    expect(runs).toBe(1);
+    const again = await fetch(instances[1]!.url, { method: "POST", body, headers });
+    expect(await again.json()).toMatchObject({ status: "duplicate" });
+    expect(runs).toBe(1);
+  });
+});
