@@ -1,5 +1,6 @@
 // Small readers of environment variables, each failing with a ConfigError that names the variable.
 import { ConfigError } from "../errors.js";
+import { checkInteger, type IntegerSetting } from "./limits.js";
 
 /** The process environment, or any record of strings. */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -26,11 +27,12 @@ export function oneOf<T extends string>(env: Env, name: string, allowed: readonl
   return raw as T;
 }
 
-/** A whole number in [min, max], or `fallback` when unset. @throws ConfigError otherwise */
-export function wholeNumber(env: Env, name: string, fallback: number, min: number, max: number): number {
+/**
+ * A whole number within `setting`'s bounds, or its default when unset (the one reader of numeric
+ * variables). @throws ConfigError naming the variable otherwise
+ */
+export function wholeNumber(env: Env, name: string, setting: IntegerSetting): number {
   const raw = text(env, name);
-  if (raw === undefined) return fallback;
-  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(value >= min && value <= max)) throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got "${raw}")`);
-  return value;
+  if (raw === undefined) return setting.default;
+  return checkInteger(setting, /^-?\d+$/.test(raw) ? Number(raw) : Number.NaN, name, raw);
 }

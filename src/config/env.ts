@@ -3,7 +3,7 @@ import { ConfigError } from "../errors.js";
 import { oneOf, text, wholeNumber, type Env } from "./env-readers.js";
 import type { SchemeName } from "../signature/scheme.js";
 import { SCHEME_NAMES } from "../signature/schemes.js";
-import { INTEGER_SETTINGS, integerSchema, type IntegerOption } from "./limits.js";
+import { INTEGER_SETTINGS, type IntegerOption } from "./limits.js";
 import { loadRemoteKeyConfig, type RemoteKeyConfig } from "./remote-env.js";
 import { splitSecrets, validateSecrets } from "./secrets.js";
 import { parseTrustProxy, type TrustProxy } from "./trust-proxy.js";
@@ -40,18 +40,12 @@ export interface ServiceConfig extends Readonly<Record<IntegerOption, number>> {
 }
 
 function integer(env: Env, option: IntegerOption): number {
-  const name = INTEGER_VARIABLES[option];
-  const setting = INTEGER_SETTINGS[option];
-  const raw = text(env, name);
-  if (raw === undefined) return setting.default;
-  const parsed = integerSchema(setting).safeParse(/^-?\d+$/.test(raw) ? Number(raw) : Number.NaN);
-  if (!parsed.success) throw new ConfigError(name, `${parsed.error.issues[0]?.message ?? "is invalid"} (got "${raw}")`);
-  return parsed.data;
+  return wholeNumber(env, INTEGER_VARIABLES[option], INTEGER_SETTINGS[option]);
 }
 
 function opsListener(env: Env): ServiceConfig["ops"] {
   if (text(env, "OPS_PORT") === undefined) return undefined;
-  return { host: text(env, "OPS_HOST") ?? "127.0.0.1", port: wholeNumber(env, "OPS_PORT", 0, 0, 65_535) };
+  return { host: text(env, "OPS_HOST") ?? "127.0.0.1", port: wholeNumber(env, "OPS_PORT", { min: 0, max: 65_535, default: 0 }) };
 }
 
 function replayStore(env: Env): ServiceConfig["replayStore"] {
@@ -102,7 +96,7 @@ export function loadServiceConfig(env: Env): ServiceConfig {
   return {
     ...integers,
     host: text(env, "HOST") ?? "0.0.0.0",
-    port: wholeNumber(env, "PORT", 8080, 0, 65_535),
+    port: wholeNumber(env, "PORT", { min: 0, max: 65_535, default: 8080 }),
     ops: opsListener(env),
     path,
     scheme,

@@ -1,5 +1,6 @@
 // Bounds of every numeric setting, shared by the library options and the service's env parsing.
 import { z } from "zod";
+import { ConfigError } from "../errors.js";
 
 /** An integer setting with its bounds and default. */
 export interface IntegerSetting {
@@ -29,4 +30,16 @@ export function integerSchema(setting: IntegerSetting): z.ZodNumber {
     .int({ error: `must be a whole number from ${setting.min} to ${setting.max}` })
     .min(setting.min, { error: `must be at least ${setting.min}` })
     .max(setting.max, { error: `must be at most ${setting.max}` });
+}
+
+/**
+ * The one integer check of every numeric setting, for library options and env variables alike.
+ * @param shown - the raw text to quote in the error (env values; never a secret)
+ * @throws ConfigError naming `name` when `value` is not a whole number within `setting`'s bounds
+ */
+export function checkInteger(setting: IntegerSetting, value: unknown, name: string, shown?: string): number {
+  const parsed = integerSchema(setting).safeParse(value);
+  if (parsed.success) return parsed.data;
+  const why = parsed.error.issues[0]?.message ?? "is invalid";
+  throw new ConfigError(name, shown === undefined ? why : `${why} (got "${shown}")`);
 }

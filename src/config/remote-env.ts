@@ -65,9 +65,9 @@ export function loadRemoteKeyConfig(env: Env): RemoteKeyConfig {
   const scopes = (text(env, "TOKEN_SCOPES") ?? "webhooks:verify").split(/\s+/).filter((scope) => scope !== "");
   return {
     keyUrl: required(env, "WEBHOOK_KEY_URL", ""),
-    cacheSeconds: wholeNumber(env, "WEBHOOK_KEY_CACHE_SECONDS", 300, 1, YEAR_SECONDS),
-    staleSeconds: wholeNumber(env, "WEBHOOK_KEY_STALE_SECONDS", 3600, 0, YEAR_SECONDS),
-    refreshMinSeconds: wholeNumber(env, "WEBHOOK_KEY_REFRESH_MIN_SECONDS", 10, 0, YEAR_SECONDS),
+    cacheSeconds: wholeNumber(env, "WEBHOOK_KEY_CACHE_SECONDS", { min: 1, max: YEAR_SECONDS, default: 300 }),
+    staleSeconds: wholeNumber(env, "WEBHOOK_KEY_STALE_SECONDS", { min: 0, max: YEAR_SECONDS, default: 3600 }),
+    refreshMinSeconds: wholeNumber(env, "WEBHOOK_KEY_REFRESH_MIN_SECONDS", { min: 0, max: YEAR_SECONDS, default: 10 }),
     tokenEndpoint: required(env, "TOKEN_ENDPOINT", "with WEBHOOK_KEY_URL"),
     clientId: required(env, "CLIENT_ID", "with WEBHOOK_KEY_URL"),
     scopes,

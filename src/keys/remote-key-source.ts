@@ -1,5 +1,6 @@
 // The remote key source: provider keys cached with stale-if-error, single-flight, rate-limited forced refresh.
 import pino from "pino";
+import { exponentialDelayMs } from "../backoff.js";
 import { systemClock } from "../clock.js";
 import { DeliveryFailedError, ErrorCode } from "../errors.js";
 import { createHttpClient } from "../http-client/http-client.js";
@@ -101,7 +102,7 @@ export function createRemoteKeySource(options: RemoteKeySourceOptions): RemoteKe
         lastError = e.code ?? "unknown_error";
         lastFailure = error instanceof Error ? error : undefined;
         failures++;
-        retryAt = clock.now() + Math.min(maxBackoffMs, 1000 * 2 ** (failures - 1));
+        retryAt = clock.now() + exponentialDelayMs(failures - 1, 1000, maxBackoffMs);
         // The provider answered "no" (401 to a fresh token, 403, 404...): keys serve while fresh, never stale.
         if (cache && !servesStaleAfter(error)) cache = { ...cache, staleUntil: Math.min(cache.staleUntil, cache.freshUntil) };
         logger.warn({ code: lastError, status: e.status, cached: cache !== undefined }, "verification key load failed");

@@ -1,5 +1,5 @@
 // Bounded retry loop for token requests: backoff with full jitter, Retry-After, count and time limits.
-import { backoffDelayMs } from "./backoff.js";
+import { backoffDelayMs } from "../backoff.js";
 import { TokenError, TokenErrorCode } from "./errors.js";
 
 /** Limits and collaborators of {@link withRetries}. */

@@ -1,6 +1,6 @@
 // One client-credentials grant request (RFC 6749 section 4.4) and its response, mapped to TokenError.
 import * as oauth from "oauth4webapi";
-import { parseRetryAfterMs } from "./backoff.js";
+import { parseRetryAfterMs } from "../backoff.js";
 import { TokenError, TokenErrorCode, sanitizeCause } from "./errors.js";
 import type { HttpFetch } from "../http-client/http-client.js";
 import { boundedResponse, ResponseTooLargeError } from "../http-client/read-bounded.js";

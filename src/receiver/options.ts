@@ -2,7 +2,7 @@
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { systemClock, type Clock } from "../clock.js";
-import { INTEGER_SETTINGS, integerSchema, type IntegerOption } from "../config/limits.js";
+import { checkInteger, INTEGER_SETTINGS, type IntegerOption } from "../config/limits.js";
 import { splitSecrets, validateSecrets } from "../config/secrets.js";
 import { ConfigError } from "../errors.js";
 import type { RateLimitCounterFactory } from "../rate-limit/rate-limit-counter.js";
@@ -79,10 +79,7 @@ export function resolveOptions(options: ReceiverOptions): ReceiverConfig {
   const integers = {} as Record<IntegerOption, number>;
   for (const name of Object.keys(INTEGER_SETTINGS) as IntegerOption[]) {
     const setting = INTEGER_SETTINGS[name];
-    const value = options[name] ?? setting.default;
-    const parsed = integerSchema(setting).safeParse(value);
-    if (!parsed.success) throw new ConfigError(name, parsed.error.issues[0]?.message ?? "is invalid");
-    integers[name] = parsed.data;
+    integers[name] = checkInteger(setting, options[name] ?? setting.default, name);
   }
   return {
     ...integers,

@@ -1,5 +1,6 @@
 // One node-redis client per process, shared by the replay store and the rate limiter: reconnects by itself, fails fast while down.
 import type { Logger } from "pino";
+import { exponentialDelayMs } from "../backoff.js";
 import { createClient } from "redis";
 
 /** The node-redis client type this package creates. */
@@ -46,8 +47,7 @@ export function redactRedisUrl(url: string): string {
 
 /** Backoff of reconnect attempts: 50 ms doubling up to `maxMs`, with up to 20% jitter. */
 export function reconnectDelay(retries: number, maxMs: number): number {
-  const base = Math.min(50 * 2 ** Math.min(retries, 16), maxMs);
-  return Math.round(base * (1 - Math.random() * 0.2));
+  return Math.round(exponentialDelayMs(retries, 50, maxMs) * (1 - Math.random() * 0.2));
 }
 
 /**

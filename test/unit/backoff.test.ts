@@ -1,7 +1,7 @@
 // Pure retry arithmetic: full-jitter bounds (property-based) and Retry-After parsing.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { backoffDelayMs, parseRetryAfterMs } from "../../src/oauth/backoff.js";
+import { backoffDelayMs, exponentialDelayMs, parseRetryAfterMs } from "../../src/backoff.js";
 
 describe("backoffDelayMs", () => {
   it("stays within [0, min(max, base * 2^retry))", () => {
@@ -26,4 +26,12 @@ describe("parseRetryAfterMs", () => {
     ["-3", undefined],
     [null, undefined],
   ])("%s -> %s", (value, expected) => expect(parseRetryAfterMs(value, now)).toBe(expected));
+});
+
+describe("exponentialDelayMs", () => {
+  it("doubles from the base and stops at the cap, however many retries", () => {
+    expect([0, 1, 2, 3].map((retry) => exponentialDelayMs(retry, 1000, 30_000))).toEqual([1000, 2000, 4000, 8000]);
+    expect(exponentialDelayMs(5, 1000, 30_000)).toBe(30_000);
+    expect(exponentialDelayMs(10_000, 50, 2000)).toBe(2000);
+  });
 });

@@ -1,4 +1,12 @@
-// Pure retry arithmetic: exponential backoff with full jitter, and Retry-After parsing.
+// Pure retry arithmetic, the one backoff of the codebase: exponential growth, jitter, Retry-After parsing.
+
+/**
+ * The exponential wait before retry number `retry` (0 for the first): `baseMs * 2^retry`, at
+ * most `maxMs`. Token retries add full jitter to it, Redis reconnects a little, key loads none.
+ */
+export function exponentialDelayMs(retry: number, baseMs: number, maxMs: number): number {
+  return Math.min(maxMs, baseMs * 2 ** Math.min(retry, 30));
+}
 
 /**
  * Full-jitter backoff ("Exponential Backoff And Jitter", AWS Architecture Blog):
@@ -7,8 +15,7 @@
  * @param random - a number in [0, 1).
  */
 export function backoffDelayMs(retry: number, baseMs: number, maxMs: number, random: () => number): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** retry);
-  return Math.floor(random() * ceiling);
+  return Math.floor(random() * exponentialDelayMs(retry, baseMs, maxMs));
 }
 
 /**
