@@ -23,7 +23,12 @@ export interface AdapterServer {
 
 async function listen(server: Server): Promise<AdapterServer> {
   server.listen(0, "127.0.0.1");
-  await once(server, "listening");
+  return running(server);
+}
+
+/** A server that is listening (or about to) on 127.0.0.1, as an {@link AdapterServer}. */
+async function running(server: Server): Promise<AdapterServer> {
+  if (!server.listening) await once(server, "listening");
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
@@ -58,22 +63,13 @@ function startNode(mounts: Mounts): Promise<AdapterServer> {
 }
 
 /** Hono on @hono/node-server: the fetch handler per path, the client address from getConnInfo. */
-async function startHono(mounts: Mounts): Promise<AdapterServer> {
+function startHono(mounts: Mounts): Promise<AdapterServer> {
   const app = new Hono();
   for (const [path, receiver] of Object.entries(mounts)) {
     const handler = createFetchHandler(receiver);
     app.all(path, (c) => handler(c.req.raw, { clientAddress: getConnInfo(c).remote.address }));
   }
-  const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }) as Server;
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return running(serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }) as Server);
 }
 
 /** The fetch handler behind a plain node:http bridge (what Bun.serve / Deno.serve do natively). */
