@@ -82,6 +82,8 @@ describe("valid deliveries", () => {
 });
 
 describe("rejections", () => {
+  // Stale, future and millisecond timestamps end to end are the hostile corpus's (test/hostile/support/corpus.ts);
+  // the window's boundary is tested once, in test/unit/signature/timestamp.test.ts.
   it("refuses a tampered body with 401 invalid_signature and runs no handler", async () => {
     const body = uniqueEvent();
     const headers = chatgptHeaders(body, TEST_SECRET);
@@ -91,19 +93,6 @@ describe("rejections", () => {
     await expectError(await service.post(body, chatgptHeaders(body, "a-different-secret-0123456789")), 401, "invalid_signature");
     const id = (JSON.parse(body.toString()) as { id: string }).id;
     expect(handledCount(id)).toBe(0);
-  });
-
-  it.each([
-    ["stale", -600],
-    ["future", 600],
-  ])("refuses a %s timestamp with 401 timestamp_out_of_tolerance", async (_label, offset) => {
-    const body = uniqueEvent();
-    await expectError(await service.post(body, chatgptHeaders(body, TEST_SECRET, nowSeconds() + offset)), 401, "timestamp_out_of_tolerance");
-  });
-
-  it("refuses a millisecond timestamp as out of tolerance", async () => {
-    const body = uniqueEvent();
-    await expectError(await service.post(body, chatgptHeaders(body, TEST_SECRET, Date.now())), 401, "timestamp_out_of_tolerance");
   });
 
   it.each(["1700000000.5", "-1700000000", "1.7e9", " ", "0x6553f100", "17000000000000000000"])(
