@@ -52,9 +52,10 @@ describe("verifyDelivery (chatgpt)", () => {
     expect(result.keyId).toBe("k-new");
   });
 
-  it("tries every signature: the second entry matches", () => {
-    const good = chatgptDigest(NEW_SECRET, T, body);
-    const headers = { "x-chatgpt-timestamp": String(T), "x-chatgpt-signature": `v1=${chatgptDigest(OLD_SECRET, T, body)}, v1=${good}` };
+  // How many entries a header may hold (10, not 11) is the parser's: chatgpt-scheme.test.ts.
+  it("tries every signature: a match in the last of 10 entries verifies", () => {
+    const filler = Array.from({ length: 9 }, (_, i) => `v1=${chatgptDigest(`${OLD_SECRET}-${i}`, T, body)}`);
+    const headers = { "x-chatgpt-timestamp": String(T), "x-chatgpt-signature": [...filler, `v1=${chatgptDigest(NEW_SECRET, T, body)}`].join(", ") };
     expect(run(chatgptScheme, headers, [key(NEW_SECRET, "k")]).keyId).toBe("k");
   });
 
@@ -65,15 +66,6 @@ describe("verifyDelivery (chatgpt)", () => {
     };
     const keys = [key(OLD_SECRET, "k-old"), key("unrelated-secret-xxxxxxxxxx", "k-x"), key(NEW_SECRET, "k-new")];
     expect(run(chatgptScheme, headers, keys).keyId).toBe("k-new");
-  });
-
-  it("accepts the match in the 10th entry and refuses 11 entries as malformed_header", () => {
-    const filler = Array.from({ length: 9 }, () => `v1=${"f".repeat(64)}`);
-    const good = `v1=${chatgptDigest(NEW_SECRET, T, body)}`;
-    const ten = { "x-chatgpt-timestamp": String(T), "x-chatgpt-signature": [...filler, good].join(",") };
-    expect(run(chatgptScheme, ten, [key(NEW_SECRET, "k")]).keyId).toBe("k");
-    const eleven = { "x-chatgpt-timestamp": String(T), "x-chatgpt-signature": [...filler, `v1=${"e".repeat(64)}`, good].join(",") };
-    expect(() => run(chatgptScheme, eleven, [key(NEW_SECRET)])).toThrow(code("malformed_header"));
   });
 
   it("refuses a wrong key as invalid_signature", () => {
@@ -140,20 +132,12 @@ describe("verifyDelivery (standard)", () => {
     expect(result).toEqual({ timestamp: T, signedId: "msg_1", correlationId: "msg_1", keyId: "kid" });
   });
 
-  it("tries every key and every signature", () => {
+  // How many entries a header may hold (10, not 11) is the parser's: standard-scheme.test.ts.
+  it("tries every key and every signature: the second key matches the last of 10 entries", () => {
     const real = standardHeaders(body, WHSEC, "msg_1", T);
-    const other = standardHeaders(body, `whsec_${Buffer.alloc(32, 1).toString("base64")}`, "msg_1", T);
-    const headers = { ...real, "webhook-signature": `${other["webhook-signature"]} ${real["webhook-signature"]}` };
+    const others = Array.from({ length: 9 }, (_, i) => standardHeaders(body, `whsec_${Buffer.alloc(32, 0x10 + i).toString("base64")}`, "msg_1", T));
+    const headers = { ...real, "webhook-signature": [...others.map((other) => other["webhook-signature"]), real["webhook-signature"]].join(" ") };
     expect(run(standardScheme, headers, [key(OLD_SECRET, "old"), whsecKey("new")]).keyId).toBe("new");
-  });
-
-  it("accepts 10 entries and refuses 11 as malformed_header", () => {
-    const real = standardHeaders(body, WHSEC, "msg_1", T);
-    const filler = Array.from({ length: 9 }, () => `v1,${Buffer.alloc(32).toString("base64")}`);
-    const ten = { ...real, "webhook-signature": [...filler, real["webhook-signature"]].join(" ") };
-    expect(run(standardScheme, ten, [whsecKey("k")]).keyId).toBe("k");
-    const eleven = { ...real, "webhook-signature": [...filler, "v1a,x", real["webhook-signature"]].join(" ") };
-    expect(() => run(standardScheme, eleven, [whsecKey()])).toThrow(code("malformed_header"));
   });
 
   it("signs the webhook-id: a swapped id never verifies", () => {
