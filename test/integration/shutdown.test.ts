@@ -1,5 +1,8 @@
-// Graceful shutdown with a delivery in flight: no new connections, the in-flight one finishes with 200.
-import { describe, expect, it } from "vitest";
+// Graceful shutdown with a delivery in flight: no new connections, the in-flight one finishes with 200; stores and the Redis connection closed.
+import { randomUUID } from "node:crypto";
+import { createClient } from "redis";
+import { afterAll, describe, expect, it } from "vitest";
+import { eventually, freePort, killAll, redisServer } from "../replay/redis-test-support.js";
 import { chatgptHeaders } from "../support/independent-signers.js";
 import { uniqueEvent } from "../support/fixtures.js";
 import { createMemoryReplayStore } from "../../src/replay/memory-replay-store.js";
@@ -9,6 +12,8 @@ import { startTestService, TEST_SECRET } from "../support/service.js";
 const HANDLER_TIMEOUT_MS = 1_000;
 /** README: the drain is bounded by the handler timeout plus 5 s. */
 const DRAIN_LIMIT_MS = HANDLER_TIMEOUT_MS + 5_000;
+
+afterAll(() => killAll());
 
 describe("graceful shutdown", () => {
   it("stops accepting, lets the in-flight delivery finish, then resolves", async () => {
@@ -81,5 +86,37 @@ describe("graceful shutdown", () => {
     expect(service.receiver.inFlight()).toBe(1); // it never settled: shutdown stopped waiting
     expect(service.logs.some((line) => line.in_flight === 1 && line.level === 40)).toBe(true); // warned
     expect(storeClosed).toBe(1);
+  });
+
+  it("closes the shared Redis connection: the Redis server sees no client of the service afterwards", { timeout: 60_000 }, async () => {
+    // A private redis-server, so every client it lists is either ours (the counting one) or the service's.
+    const redis = redisServer(await freePort());
+    await redis.start();
+    const admin = createClient({ url: redis.url });
+    await admin.connect();
+    try {
+      const adminId = await admin.clientId();
+      const serviceClients = async (): Promise<number> => {
+        const list = await admin.sendCommand<string>(["CLIENT", "LIST"]);
+        return list.split("\n").filter((line) => line.startsWith("id=") && !line.startsWith(`id=${adminId} `)).length;
+      };
+      expect(await serviceClients()).toBe(0);
+
+      const service = await startTestService(
+        { REPLAY_STORE: redis.url, REDIS_KEY_PREFIX: `cwr-shutdown:${randomUUID()}:` },
+        { register: (receiver) => receiver.on("*", () => undefined) },
+      );
+      const body = uniqueEvent();
+      const answer = await service.post(body, chatgptHeaders(body, TEST_SECRET));
+      expect(await answer.json()).toMatchObject({ status: "processed" }); // claimed and marked done through Redis
+      expect(await serviceClients()).toBeGreaterThanOrEqual(1);
+
+      await service.shutdown();
+      // The server drops a client once it reads the socket's close: wait for that, with a deadline.
+      expect(await eventually(async () => (await serviceClients()) === 0, 10_000)).toBe(true);
+    } finally {
+      admin.destroy();
+      await redis.kill();
+    }
   });
 });

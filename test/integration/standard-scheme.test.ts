@@ -84,12 +84,10 @@ describe("interop with standardwebhooks", () => {
     expect(new Webhook(SECRET).verify(body, headers)).toMatchObject({ type: "response.completed" });
   });
 
-  it("standardwebhooks' signature passes our pure verify, and a flipped byte does not", () => {
+  // A changed body byte is test/unit/signature/verify-delivery.test.ts's (every position, every value).
+  it("standardwebhooks' signature passes our pure verify on the system clock (no clock given)", () => {
     const body = uniqueEvent().toString();
     const headers = standardHeaders(body, SECRET, "msg_theirs_1");
     expect(verify("standard", { body, headers, secret: SECRET }).signedId).toBe("msg_theirs_1");
-    expect(() => verify("standard", { body: body.replace("response", "rEsponse"), headers, secret: SECRET })).toThrowError(
-      expect.objectContaining({ code: "invalid_signature" }) as Error,
-    );
   });
 });

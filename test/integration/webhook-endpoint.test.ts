@@ -82,30 +82,10 @@ describe("valid deliveries", () => {
 });
 
 describe("rejections", () => {
-  it("refuses a tampered body with 401 invalid_signature and runs no handler", async () => {
-    const body = uniqueEvent();
-    const headers = chatgptHeaders(body, TEST_SECRET);
-    const tampered = Buffer.from(body);
-    tampered[tampered.length - 2] = tampered[tampered.length - 2]! ^ 1;
-    await expectError(await service.post(tampered, headers), 401, "invalid_signature");
-    await expectError(await service.post(body, chatgptHeaders(body, "a-different-secret-0123456789")), 401, "invalid_signature");
-    const id = (JSON.parse(body.toString()) as { id: string }).id;
-    expect(handledCount(id)).toBe(0);
-  });
-
-  it.each([
-    ["stale", -600],
-    ["future", 600],
-  ])("refuses a %s timestamp with 401 timestamp_out_of_tolerance", async (_label, offset) => {
-    const body = uniqueEvent();
-    await expectError(await service.post(body, chatgptHeaders(body, TEST_SECRET, nowSeconds() + offset)), 401, "timestamp_out_of_tolerance");
-  });
-
-  it("refuses a millisecond timestamp as out of tolerance", async () => {
-    const body = uniqueEvent();
-    await expectError(await service.post(body, chatgptHeaders(body, TEST_SECRET, Date.now())), 401, "timestamp_out_of_tolerance");
-  });
-
+  // Forged deliveries end to end (a flipped body bit, a wrong secret, stale, future and millisecond
+  // timestamps, 11 signature entries; no handler runs) are the hostile corpus's
+  // (test/hostile/support/corpus.ts); their boundaries are tested once, in test/unit/signature
+  // (verify-delivery.test.ts, timestamp.test.ts, chatgpt-scheme.test.ts, standard-scheme.test.ts).
   it.each(["1700000000.5", "-1700000000", "1.7e9", " ", "0x6553f100", "17000000000000000000"])(
     "refuses the timestamp %j with 400",
     async (timestamp) => {
@@ -128,7 +108,6 @@ describe("rejections", () => {
     ["a short hex", "v1=abcdef"],
     ["non-hex", `v1=${"z".repeat(64)}`],
     ["only other versions", `v0=${"a".repeat(64)}`],
-    ["eleven entries", Array.from({ length: 11 }, () => `v1=${"a".repeat(64)}`).join(",")],
     ["an 8 KB value", "v1=" + "a".repeat(8000)],
   ])("refuses %s with 400 malformed_header", async (_label, signature) => {
     const body = uniqueEvent();

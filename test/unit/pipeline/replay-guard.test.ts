@@ -1,4 +1,4 @@
-// The replay guard's "done" mark: synchronous over a synchronous store, retried in the background after a failure.
+// The replay guard's "done" mark: it lands over the memory store, is retried in the background after a failure, and foreign thenables are awaited.
 import pino from "pino";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createReceiverMetrics } from "../../../src/observability/metrics.js";
@@ -101,10 +101,9 @@ describe("replay guard complete", () => {
       complete: () => foreign(() => false) as never,
     };
     const { guard, lost } = guardOver(store);
-    const claiming = guard.claim("a");
-    expect(claiming).toBeInstanceOf(Promise);
-    const claim = await claiming;
-    expect(claim.status).toBe("claimed");
+    const claim = await guard.claim("a");
+    expect(claim.status).toBe("claimed"); // the thenable's answer, not the thenable taken for one
+    expect(await inner.claim("a", LEASE_MS)).toEqual({ status: "in_progress" }); // and the claim really reached the store
     await guard.complete("a", claim.status === "claimed" ? claim.owner : "", SIGNED_AT());
     expect(await lost()).toBe(1);
     down = true;

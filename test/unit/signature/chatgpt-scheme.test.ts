@@ -69,6 +69,8 @@ describe("parseChatgptSignatures", () => {
 
   it("counts skipped and empty entries toward the bound", () => {
     expect(() => parseChatgptSignatures(`${",".repeat(10)}v1=${HEX_A}`)).toThrow(malformed);
+    expect(() => parseChatgptSignatures(`${"v0=x,".repeat(10)}v1=${HEX_A}`)).toThrow(malformed);
+    expect(parseChatgptSignatures(`${"v0=x,".repeat(9)}v1=${HEX_A}`).map((buffer) => buffer.toString("hex"))).toEqual([HEX_A]);
   });
 });
 

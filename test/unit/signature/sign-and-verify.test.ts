@@ -43,14 +43,11 @@ describe("verify('chatgpt')", () => {
     expect(() => verify("chatgpt", { body, headers, secret: WHSEC, clock })).toThrow(code("invalid_signature"));
   });
 
-  it("defaults the tolerance to 300 s, both directions", () => {
+  // Only the default's value here: the window's shape (inclusive, both directions) is timestamp.test.ts's.
+  it("defaults the tolerance to 300 s", () => {
     const headers = chatgptHeaders(body, PLAIN, T);
     expect(verify("chatgpt", { body, headers, secret: PLAIN, clock: at(T + 300) }).timestamp).toBe(T);
-    expect(verify("chatgpt", { body, headers, secret: PLAIN, clock: at(T - 300) }).timestamp).toBe(T);
     expect(() => verify("chatgpt", { body, headers, secret: PLAIN, clock: at(T + 301) })).toThrow(
-      code("timestamp_out_of_tolerance"),
-    );
-    expect(() => verify("chatgpt", { body, headers, secret: PLAIN, clock: at(T - 301) })).toThrow(
       code("timestamp_out_of_tolerance"),
     );
   });
@@ -88,7 +85,7 @@ describe("verify('standard')", () => {
     expect(() => verify("standard", { body, headers, secret: `whsec_${Buffer.alloc(32, 1).toString("base64")}`, clock })).toThrow(
       code("invalid_signature"),
     );
-    expect(() => verify("standard", { body, headers, secret: WHSEC, clock: at(T + 301) })).toThrow(
+    expect(() => verify("standard", { body, headers, secret: WHSEC, clock: at(T + 3600) })).toThrow(
       code("timestamp_out_of_tolerance"),
     );
   });

@@ -58,6 +58,12 @@ describe("parseStandardSignatures", () => {
     expect(parseStandardSignatures(ten)).toHaveLength(10);
     expect(() => parseStandardSignatures(`${ten} v1,${b64(SIG_B)}`)).toThrow(malformed);
   });
+
+  it("counts skipped and empty entries toward the bound", () => {
+    expect(() => parseStandardSignatures(`${"v1a,x ".repeat(10)}v1,${b64(SIG_A)}`)).toThrow(malformed);
+    expect(() => parseStandardSignatures(`${" ".repeat(10)}v1,${b64(SIG_A)}`)).toThrow(malformed);
+    expect(parseStandardSignatures(`${"v1a,x ".repeat(9)}v1,${b64(SIG_A)}`).map(b64)).toEqual([b64(SIG_A)]);
+  });
 });
 
 describe("standardScheme.parse", () => {

@@ -36,6 +36,28 @@ function run(
 
 const code = (name: string): unknown => expect.objectContaining({ code: name });
 
+/**
+ * Verifies every single-byte change of `payload` (each position XORed with each of the 255
+ * non-zero masks) and tallies what happened: "verified" or the rejection's code.
+ */
+function outcomesOfEveryByteChange(verifyBody: (changed: Buffer) => unknown, payload: Buffer): Record<string, number> {
+  const tally: Record<string, number> = {};
+  for (let index = 0; index < payload.length; index++) {
+    for (let mask = 1; mask <= 0xff; mask++) {
+      const changed = Buffer.from(payload);
+      changed[index] = (changed[index] ?? 0) ^ mask;
+      let outcome = "verified";
+      try {
+        verifyBody(changed);
+      } catch (error) {
+        outcome = error instanceof DeliveryRejectedError ? error.code : String(error);
+      }
+      tally[outcome] = (tally[outcome] ?? 0) + 1;
+    }
+  }
+  return tally;
+}
+
 describe("verifyDelivery (chatgpt)", () => {
   it("verifies a delivery signed independently", () => {
     const headers = { ...chatgptHeaders(body, NEW_SECRET, T), "x-chatgpt-event-id": "evt_hdr" };
@@ -52,9 +74,10 @@ describe("verifyDelivery (chatgpt)", () => {
     expect(result.keyId).toBe("k-new");
   });
 
-  it("tries every signature: the second entry matches", () => {
-    const good = chatgptDigest(NEW_SECRET, T, body);
-    const headers = { "x-chatgpt-timestamp": String(T), "x-chatgpt-signature": `v1=${chatgptDigest(OLD_SECRET, T, body)}, v1=${good}` };
+  // How many entries a header may hold (10, not 11) is the parser's: chatgpt-scheme.test.ts.
+  it("tries every signature: a match in the last of 10 entries verifies", () => {
+    const filler = Array.from({ length: 9 }, (_, i) => `v1=${chatgptDigest(`${OLD_SECRET}-${i}`, T, body)}`);
+    const headers = { "x-chatgpt-timestamp": String(T), "x-chatgpt-signature": [...filler, `v1=${chatgptDigest(NEW_SECRET, T, body)}`].join(", ") };
     expect(run(chatgptScheme, headers, [key(NEW_SECRET, "k")]).keyId).toBe("k");
   });
 
@@ -67,15 +90,6 @@ describe("verifyDelivery (chatgpt)", () => {
     expect(run(chatgptScheme, headers, keys).keyId).toBe("k-new");
   });
 
-  it("accepts the match in the 10th entry and refuses 11 entries as malformed_header", () => {
-    const filler = Array.from({ length: 9 }, () => `v1=${"f".repeat(64)}`);
-    const good = `v1=${chatgptDigest(NEW_SECRET, T, body)}`;
-    const ten = { "x-chatgpt-timestamp": String(T), "x-chatgpt-signature": [...filler, good].join(",") };
-    expect(run(chatgptScheme, ten, [key(NEW_SECRET, "k")]).keyId).toBe("k");
-    const eleven = { "x-chatgpt-timestamp": String(T), "x-chatgpt-signature": [...filler, `v1=${"e".repeat(64)}`, good].join(",") };
-    expect(() => run(chatgptScheme, eleven, [key(NEW_SECRET)])).toThrow(code("malformed_header"));
-  });
-
   it("refuses a wrong key as invalid_signature", () => {
     expect(() => run(chatgptScheme, chatgptHeaders(body, OLD_SECRET, T), [key(NEW_SECRET)])).toThrow(DeliveryRejectedError);
     expect(() => run(chatgptScheme, chatgptHeaders(body, OLD_SECRET, T), [key(NEW_SECRET)])).toThrow(code("invalid_signature"));
@@ -85,16 +99,12 @@ describe("verifyDelivery (chatgpt)", () => {
     expect(() => run(chatgptScheme, chatgptHeaders(body, NEW_SECRET, T), [])).toThrow(code("invalid_signature"));
   });
 
-  it("never verifies with any single byte of the body flipped", () => {
+  // The one test of a changed body byte for this scheme; end to end it is the hostile corpus's "one body bit flipped".
+  it("never verifies with any single byte of the body changed (every position, every other value)", () => {
     const headers = chatgptHeaders(body, NEW_SECRET, T);
     const keys = [key(NEW_SECRET)];
-    for (let index = 0; index < body.length; index++) {
-      for (const mask of [0x01, 0x80]) {
-        const tampered = Buffer.from(body);
-        tampered[index] = (tampered[index] ?? 0) ^ mask;
-        expect(() => run(chatgptScheme, headers, keys, tampered)).toThrow(code("invalid_signature"));
-      }
-    }
+    expect(run(chatgptScheme, headers, keys).timestamp).toBe(T);
+    expect(outcomesOfEveryByteChange((changed) => run(chatgptScheme, headers, keys, changed), body)).toEqual({ invalid_signature: body.length * 255 });
   });
 
   it("never verifies with the body truncated or extended", () => {
@@ -121,15 +131,7 @@ describe("verifyDelivery (chatgpt)", () => {
     );
   });
 
-  it("checks freshness on the fake clock, inclusive at the boundary", () => {
-    const headers = chatgptHeaders(body, NEW_SECRET, T);
-    const keys = [key(NEW_SECRET)];
-    expect(run(chatgptScheme, headers, keys, body, (T + 300) * 1000).timestamp).toBe(T);
-    expect(run(chatgptScheme, headers, keys, body, (T - 300) * 1000).timestamp).toBe(T);
-    expect(() => run(chatgptScheme, headers, keys, body, (T + 301) * 1000)).toThrow(code("timestamp_out_of_tolerance"));
-    expect(() => run(chatgptScheme, headers, keys, body, (T - 301) * 1000)).toThrow(code("timestamp_out_of_tolerance"));
-  });
-
+  // The window itself (inclusive, both directions) is assertFresh's, tested in timestamp.test.ts.
   it("reports staleness before the signature (no key needed)", () => {
     const forged = { "x-chatgpt-timestamp": String(T - 1000), "x-chatgpt-signature": `v1=${"0".repeat(64)}` };
     expect(() => run(chatgptScheme, forged, [])).toThrow(code("timestamp_out_of_tolerance"));
@@ -148,20 +150,12 @@ describe("verifyDelivery (standard)", () => {
     expect(result).toEqual({ timestamp: T, signedId: "msg_1", correlationId: "msg_1", keyId: "kid" });
   });
 
-  it("tries every key and every signature", () => {
+  // How many entries a header may hold (10, not 11) is the parser's: standard-scheme.test.ts.
+  it("tries every key and every signature: the second key matches the last of 10 entries", () => {
     const real = standardHeaders(body, WHSEC, "msg_1", T);
-    const other = standardHeaders(body, `whsec_${Buffer.alloc(32, 1).toString("base64")}`, "msg_1", T);
-    const headers = { ...real, "webhook-signature": `${other["webhook-signature"]} ${real["webhook-signature"]}` };
+    const others = Array.from({ length: 9 }, (_, i) => standardHeaders(body, `whsec_${Buffer.alloc(32, 0x10 + i).toString("base64")}`, "msg_1", T));
+    const headers = { ...real, "webhook-signature": [...others.map((other) => other["webhook-signature"]), real["webhook-signature"]].join(" ") };
     expect(run(standardScheme, headers, [key(OLD_SECRET, "old"), whsecKey("new")]).keyId).toBe("new");
-  });
-
-  it("accepts 10 entries and refuses 11 as malformed_header", () => {
-    const real = standardHeaders(body, WHSEC, "msg_1", T);
-    const filler = Array.from({ length: 9 }, () => `v1,${Buffer.alloc(32).toString("base64")}`);
-    const ten = { ...real, "webhook-signature": [...filler, real["webhook-signature"]].join(" ") };
-    expect(run(standardScheme, ten, [whsecKey("k")]).keyId).toBe("k");
-    const eleven = { ...real, "webhook-signature": [...filler, "v1a,x", real["webhook-signature"]].join(" ") };
-    expect(() => run(standardScheme, eleven, [whsecKey()])).toThrow(code("malformed_header"));
   });
 
   it("signs the webhook-id: a swapped id never verifies", () => {
@@ -173,12 +167,11 @@ describe("verifyDelivery (standard)", () => {
     expect(() => run(standardScheme, standardHeaders(body, WHSEC, "msg_1", T), [key(WHSEC)])).toThrow(code("invalid_signature"));
   });
 
-  it("never verifies with any single byte of the body flipped", () => {
+  // The one test of a changed body byte for this scheme; end to end the adapter suite sends a tampered standard body.
+  it("never verifies with any single byte of the body changed (every position, every other value)", () => {
     const headers = standardHeaders(body, WHSEC, "msg_1", T);
-    for (let index = 0; index < body.length; index++) {
-      const tampered = Buffer.from(body);
-      tampered[index] = (tampered[index] ?? 0) ^ 0x20;
-      expect(() => run(standardScheme, headers, [whsecKey()], tampered)).toThrow(code("invalid_signature"));
-    }
+    const keys = [whsecKey()];
+    expect(run(standardScheme, headers, keys).signedId).toBe("msg_1");
+    expect(outcomesOfEveryByteChange((changed) => run(standardScheme, headers, keys, changed), body)).toEqual({ invalid_signature: body.length * 255 });
   });
 });

@@ -1,4 +1,5 @@
-// Properties of verifyDelivery: only coded rejections escape it, and no tampering ever verifies.
+// Properties of verifyDelivery: only coded rejections escape it, valid deliveries verify, and no other timestamp does.
+// A changed body byte is verify-delivery.test.ts's (every position, every value), not repeated here.
 import { createHmac, createSecretKey } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -101,22 +102,11 @@ describe("verifyDelivery properties", () => {
     );
   });
 
-  it("a valid chatgpt delivery verifies; flipping any single body byte never does", () => {
+  it("a valid chatgpt delivery verifies, whatever its body and wherever in the window its timestamp", () => {
     fc.assert(
-      fc.property(
-        fc.uint8Array({ minLength: 1, maxLength: 512 }),
-        fc.integer({ min: -TOLERANCE, max: TOLERANCE }),
-        fc.nat(),
-        fc.integer({ min: 1, max: 255 }),
-        (body, skew, position, mask) => {
-          const headers = chatgptSigned(body, T + skew);
-          expect(outcome(chatgptScheme, headers, body)).toBeUndefined();
-          const tampered = Buffer.from(body);
-          const index = position % tampered.length;
-          tampered[index] = (tampered[index] ?? 0) ^ mask;
-          expect(outcome(chatgptScheme, headers, tampered)).toEqual(expect.objectContaining({ code: "invalid_signature" }));
-        },
-      ),
+      fc.property(fc.uint8Array({ maxLength: 512 }), fc.integer({ min: -TOLERANCE, max: TOLERANCE }), (body, skew) => {
+        expect(outcome(chatgptScheme, chatgptSigned(body, T + skew), body)).toBeUndefined();
+      }),
       RUNS,
     );
   });
@@ -141,21 +131,16 @@ describe("verifyDelivery properties", () => {
     );
   });
 
-  it("a valid standard delivery verifies; flipping a body byte or changing the timestamp never does", () => {
+  it("a valid standard delivery verifies; re-dated within the window it never does", () => {
     fc.assert(
       fc.property(
-        fc.uint8Array({ minLength: 1, maxLength: 512 }),
+        fc.uint8Array({ maxLength: 512 }),
         fc.stringMatching(/^[\x21-\x7e]{1,40}$/),
         fc.integer({ min: -TOLERANCE, max: TOLERANCE }),
-        fc.nat(),
         fc.integer({ min: 1, max: TOLERANCE }),
-        (body, id, skew, position, delta) => {
+        (body, id, skew, delta) => {
           const headers = standardSigned(body, T + skew, id);
           expect(outcome(standardScheme, headers, body)).toBeUndefined();
-          const tampered = Buffer.from(body);
-          const index = position % tampered.length;
-          tampered[index] = (tampered[index] ?? 0) ^ 0x01;
-          expect(outcome(standardScheme, headers, tampered)).toEqual(expect.objectContaining({ code: "invalid_signature" }));
           const redated = { ...headers, "webhook-timestamp": String(T + skew + (skew > 0 ? -delta : delta)) };
           expect(outcome(standardScheme, redated, body)).toEqual(expect.objectContaining({ code: "invalid_signature" }));
         },
