@@ -1,4 +1,4 @@
-// The ReplayStore contract (DESIGN.md section 5) as a reusable suite: any store, sync or async.
+// The ReplayStore contract (docs/ARCHITECTURE.md, "Replay stores") as a reusable suite: any store, sync or async.
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ClaimResult, ReplayStore } from "../../src/replay/replay-store.js";

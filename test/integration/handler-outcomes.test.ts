@@ -1,4 +1,4 @@
-// Handler failures, timeouts and the claim semantics of DESIGN.md section 1, through real HTTP.
+// Handler failures, timeouts and the claim semantics of docs/ARCHITECTURE.md, "The path of one delivery", through real HTTP.
 import { afterEach, describe, expect, it } from "vitest";
 import { chatgptHeaders } from "../support/independent-signers.js";
 import { uniqueEvent } from "../support/fixtures.js";

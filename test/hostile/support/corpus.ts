@@ -8,7 +8,7 @@ export interface CorpusCase {
   readonly group: string;
   readonly name: string;
   readonly bytes: Buffer;
-  /** DESIGN.md error codes our code may answer with. */
+  /** The documented error codes (README, "Status and error codes") our code may answer with. */
   readonly codes: readonly string[];
   /** Malformed at the HTTP level: Node's parser may answer (400/413/431, no JSON) or close instead. */
   readonly httpLevel?: boolean;

@@ -2,7 +2,7 @@
 import { createHmac } from "node:crypto";
 import { connect } from "node:net";
 
-/** The error codes of DESIGN.md section 7, by HTTP status. */
+/** The error codes of README, "Status and error codes", by HTTP status. */
 export const DESIGN_CODES: Readonly<Record<number, readonly string[]>> = {
   400: ["missing_header", "malformed_header", "invalid_payload"],
   401: ["invalid_signature", "timestamp_out_of_tolerance"],

@@ -1,10 +1,10 @@
-// toErrorResponse: each error code's status (DESIGN.md section 7), and nothing leaked for unknown errors.
+// toErrorResponse: each error code's status (README, "Status and error codes"), and nothing leaked for unknown errors.
 import { describe, expect, it } from "vitest";
 import { HandlerFailedError } from "../../../src/dispatch/handler-failed-error.js";
 import { ConfigError, DeliveryFailedError, DeliveryRejectedError, ErrorCode, WebhookError } from "../../../src/errors.js";
 import { toErrorResponse } from "../../../src/pipeline/error-response.js";
 
-/** DESIGN.md section 7, written out independently of the source table. */
+/** README, "Status and error codes", written out independently of the source table. */
 const DESIGN_STATUS: Readonly<Record<ErrorCode, number>> = {
   missing_header: 400,
   malformed_header: 400,
@@ -29,14 +29,14 @@ describe("toErrorResponse", () => {
     expect([...ALL_CODES].sort()).toEqual(Object.keys(DESIGN_STATUS).sort());
   });
 
-  it.each(ALL_CODES)("maps a DeliveryRejectedError %s to its DESIGN.md status", (code) => {
+  it.each(ALL_CODES)("maps a DeliveryRejectedError %s to its documented status", (code) => {
     const response = toErrorResponse(new DeliveryRejectedError(code, "for the sender"));
     expect(response.status).toBe(DESIGN_STATUS[code]);
     expect(response.code).toBe(code);
     expect(response.body).toEqual({ error: code, message: anyString });
   });
 
-  it.each(ALL_CODES)("maps a DeliveryFailedError %s to its DESIGN.md status", (code) => {
+  it.each(ALL_CODES)("maps a DeliveryFailedError %s to its documented status", (code) => {
     const response = toErrorResponse(new DeliveryFailedError(code, "try again"));
     expect(response.status).toBe(DESIGN_STATUS[code]);
     expect(response.body.error).toBe(code);
