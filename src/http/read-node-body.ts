@@ -25,6 +25,15 @@ function senderLeft(req: IncomingMessage, body: Buffer): boolean {
 }
 
 /**
+ * Whether the body was read to its end by someone else while the sender is still there: a setup
+ * mistake. A stream that is not readable because the sender left (its socket closed while the
+ * request waited, e.g. for a Redis admission) is not one: that sender just gets no answer.
+ */
+function consumedByAnother(req: IncomingMessage): boolean {
+  return req.readableEnded && !req.socket.destroyed && req.socket.writable;
+}
+
+/**
  * Reads `req`'s body: the bytes as received (never decoded or inflated), at most `limit`; a
  * declared `Content-Length` is checked against what arrives.
  * @throws Error when another parser already consumed the body (a setup mistake, answered 500)
@@ -37,7 +46,7 @@ export async function readNodeBody(req: IncomingMessage, limit: number): Promise
     const type = (error as { type?: unknown } | null)?.type;
     const rejection = typeof type === "string" ? BODY_ERRORS[type] : undefined;
     if (rejection !== undefined) return { kind: "rejected", error: rejection };
-    if (type === "stream.not.readable") {
+    if (type === "stream.not.readable" && consumedByAnother(req)) {
       // A parser before this route (a global express.json(), say) consumed the bytes: nothing is left to verify.
       throw new Error("the request body was read before the webhook route: mount the receiver before any body parser", { cause: error });
     }

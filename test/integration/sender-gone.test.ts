@@ -98,6 +98,9 @@ describe("a sender that leaves mid-request", () => {
     expect((await service.post(body, chatgptHeaders(body, TEST_SECRET))).status).toBe(200);
     const metrics = await (await fetch(`${service.url}/metrics`)).text();
     expect(metrics).not.toMatch(/outcome="invalid_signature"/);
+    // Nor taken for a setup mistake (a body read by another parser): no 500, no error logged.
+    expect(metrics).not.toMatch(/outcome="internal_error"/);
+    expect(service.logs.filter((line) => (line.level as number) >= 50)).toEqual([]);
     expect(handled).toBe(1); // the valid delivery only
   });
 });

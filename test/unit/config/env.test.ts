@@ -1,4 +1,4 @@
-// loadServiceConfig: the defaults of README, "Configuration" and one ConfigError per bad variable.
+// loadServiceConfig: the defaults of the README configuration table and one ConfigError per bad variable.
 import { describe, expect, it } from "vitest";
 import { loadServiceConfig } from "../../../src/config/env.js";
 import { ConfigError } from "../../../src/errors.js";
@@ -24,7 +24,7 @@ function configError(env: Record<string, string | undefined>): ConfigError {
 }
 
 describe("loadServiceConfig defaults", () => {
-  it("applies every default of README, "Configuration" given only a secret", () => {
+  it("applies every default of the README configuration table given only a secret", () => {
     expect(loadServiceConfig({ WEBHOOK_SECRET: SECRET })).toEqual({
       host: "0.0.0.0",
       port: 8080,
