@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runColdStart, type ColdStartResult } from "./lib/cold-start.js";
 import { startCountingProvider, type CountingProvider } from "./lib/counting-provider.js";
+import { compareCells, formatComparisonTable } from "./lib/comparison-report.js";
 import { formatLoadTable, ratiosOf } from "./lib/load-report.js";
 import { countLoggedOutcomes } from "./lib/log-outcomes.js";
 import { runLoadPart, type CellResult } from "./lib/load-part.js";
@@ -13,7 +14,8 @@ import { formatMicroTable, type MicroResult } from "./lib/micro-report.js";
 import { readBenchOptions } from "./lib/options.js";
 import { REPO_ROOT, RESULTS_DIR } from "./lib/paths.js";
 import { LOAD_CORE, pinSelf } from "./lib/pinning.js";
-import { BASELINE_ID, SCENARIOS } from "./scenarios/index.js";
+import { COMPARISONS } from "./scenarios/comparisons.js";
+import { ALWAYS_RUN, BASELINE_ID, OURS, SCENARIOS } from "./scenarios/index.js";
 import type { ScenarioContext } from "./scenarios/scenario.js";
 
 const log = (line: string): void => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -49,7 +51,7 @@ async function main(): Promise<void> {
   let cells: CellResult[] = [];
   let provider: Promise<CountingProvider> | undefined;
   if (options.parts.includes("load")) {
-    const scenarios = SCENARIOS.filter((s) => options.scenarios.length === 0 || options.scenarios.includes(s.id) || s.id === BASELINE_ID);
+    const scenarios = SCENARIOS.filter((s) => options.scenarios.length === 0 || options.scenarios.includes(s.id) || ALWAYS_RUN.includes(s.id));
     const context: ScenarioContext = {
       workDir,
       redisUrl: options.redisUrl,
@@ -60,11 +62,12 @@ async function main(): Promise<void> {
   if (provider !== undefined) await (await provider).close();
   const loggedOutcomes: Record<string, Record<string, number>> = {};
   for (const cell of cells) {
-    if (cell.logFile !== undefined && cell.scenario.startsWith("service") && loggedOutcomes[cell.scenario] === undefined) {
+    if (cell.logFile !== undefined && OURS.includes(cell.scenario) && loggedOutcomes[cell.scenario] === undefined) {
       loggedOutcomes[cell.scenario] = await countLoggedOutcomes(cell.logFile);
     }
   }
 
+  const comparisons = compareCells(cells, COMPARISONS, BASELINE_ID);
   const report = {
     machine,
     options,
@@ -73,6 +76,7 @@ async function main(): Promise<void> {
     coldStart,
     loggedOutcomes,
     load: cells.map((cell) => ({ ...cell, ratios: ratiosOf(cell, cells, BASELINE_ID) })),
+    comparisons,
   };
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = join(RESULTS_DIR, `bench-${machine.date.replace(/[:.]/g, "-")}.json`);
@@ -84,10 +88,14 @@ async function main(): Promise<void> {
       `${options.connections} connections; medians of rounds.`,
   );
   if (cells.length > 0) sections.push(`### Load\n\n${formatLoadTable(cells, BASELINE_ID)}`);
+  if (comparisons.length > 0) {
+    const titles = new Map(SCENARIOS.map((scenario) => [scenario.id, scenario.title]));
+    sections.push(`### Ratios to the references (same run, same size) and targets\n\n${formatComparisonTable(comparisons, titles)}`);
+  }
   const unexpected = Object.entries(loggedOutcomes).filter(([, counts]) => Object.keys(counts).some((outcome) => outcome !== "processed"));
   if (Object.keys(loggedOutcomes).length > 0) {
     sections.push(
-      `### Outcomes in the service logs (warm-up and rounds, both sizes)\n\n` +
+      `### Outcomes in the logs of our receivers (warm-up and rounds, both sizes)\n\n` +
         Object.entries(loggedOutcomes)
           .map(([scenario, counts]) => `- ${scenario}: ${JSON.stringify(counts)}`)
           .join("\n") +

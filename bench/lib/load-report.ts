@@ -24,10 +24,7 @@ function percent(share: number | undefined): string {
   return share === undefined ? "-" : `${(share * 100).toFixed(0)}`;
 }
 
-/** The issue's throughput targets: scenario id -> minimum ratio on both measures. */
-const TARGETS: Readonly<Record<string, number>> = { service: 0.85, "service-remote": 0.85, "service-redis": 0.75 };
-
-/** Markdown table plus one line per target. */
+/** Markdown table (the targets are in the comparison table: bench/scenarios/comparisons.ts). */
 export function formatLoadTable(cells: readonly CellResult[], baselineId: string): string {
   const header =
     "| scenario | body | req/s | p50 ms | p99 ms | server CPU us/req | req/s vs baseline | CPU/req vs baseline (baseline / this) | server / load-gen core % | result |";
@@ -38,14 +35,5 @@ export function formatLoadTable(cells: readonly CellResult[], baselineId: string
     const result = cell.status === "ok" ? "ok" : `${cell.status === "failed" ? "FAILED" : "skipped"}: ${cell.reason ?? ""}`;
     return `| ${cell.title} | ${sizeLabel(cell.sizeBytes)} | ${fixed(m?.requestsPerSecond)} | ${fixed(m?.p50Ms, 1)} | ${fixed(m?.p99Ms, 1)} | ${fixed(m?.cpuMicrosPerRequest)} | ${ratio(r?.requestsPerSecond)} | ${ratio(r?.cpuEfficiency)} | ${percent(m?.serverCoreShare)} / ${percent(m?.loadGenCoreShare)} | ${result} |`;
   });
-  const targets = cells.flatMap((cell) => {
-    const minimum = TARGETS[cell.scenario];
-    if (minimum === undefined) return [];
-    const r = ratiosOf(cell, cells, baselineId);
-    const label = `- ${cell.scenario} ${sizeLabel(cell.sizeBytes)} (target >= ${minimum.toFixed(2)}x on both):`;
-    if (r === undefined) return [`${label} not measured (${cell.status}${cell.reason === undefined ? "" : `: ${cell.reason}`})`];
-    const met = r.requestsPerSecond >= minimum && r.cpuEfficiency >= minimum;
-    return [`${label} req/s ${ratio(r.requestsPerSecond)}, CPU ${ratio(r.cpuEfficiency)}: ${met ? "met" : "MISSED"}`];
-  });
-  return [header, rule, ...rows, "", ...targets].join("\n");
+  return [header, rule, ...rows].join("\n");
 }

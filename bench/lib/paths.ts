@@ -11,3 +11,7 @@ export const NOOP_HANDLERS = `${REPO_ROOT}bench/handlers/noop-handlers.js`;
 export const benchServer = (name: string): string => `${REPO_ROOT}bench/servers/${name}.ts`;
 /** Where result files go (git-ignored). */
 export const RESULTS_DIR = `${REPO_ROOT}bench/results`;
+/** The built library entry (what a user imports), for the adapter servers. */
+export const DIST_INDEX = `${REPO_ROOT}dist/index.js`;
+/** The built service logger (redaction, batched stdout), so the adapter servers log as the service does. */
+export const DIST_LOGGER = `${REPO_ROOT}dist/observability/logger.js`;

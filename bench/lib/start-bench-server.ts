@@ -9,8 +9,8 @@ import type { Signer } from "./signers.js";
 /** The settings every bench server reads. */
 export const BENCH_SERVER_PATH = "/webhooks/bench";
 
-/** Starts `bench/servers/<file>.ts` with `BENCH_SECRET`, waits for its `/healthz`. */
-export async function startBenchServer(workDir: string, file: string, secret: string, signer: Signer): Promise<Target> {
+/** Starts `bench/servers/<file>.ts` with `BENCH_SECRET`, waits for its `/healthz`; `expectInBody` as in {@link Target}. */
+export async function startBenchServer(workDir: string, file: string, secret: string, signer: Signer, expectInBody?: string): Promise<Target> {
   const port = await freePort();
   const server = await startServerProcess({
     name: file,
@@ -27,5 +27,12 @@ export async function startBenchServer(workDir: string, file: string, secret: st
     logFile: join(workDir, `${file}.log`),
     readyUrl: `http://127.0.0.1:${port}/healthz`,
   });
-  return { url: `http://127.0.0.1:${port}${BENCH_SERVER_PATH}`, pid: server.pid, signer, logFile: server.logFile, stop: () => server.stop() };
+  return {
+    url: `http://127.0.0.1:${port}${BENCH_SERVER_PATH}`,
+    pid: server.pid,
+    signer,
+    expectInBody,
+    logFile: server.logFile,
+    stop: () => server.stop(),
+  };
 }

@@ -1,5 +1,8 @@
-// Every load scenario, in table order (the baseline first: ratios divide by it).
+// Every load scenario, in table order (the baselines first: ratios divide by them).
 import { expressBaseline } from "./express-baseline.js";
+import { fetchAdapter } from "./fetch-adapter.js";
+import { minimalReceiver } from "./minimal-receiver.js";
+import { nodeAdapter } from "./node-adapter.js";
 import { peerOctokit } from "./peer-octokit.js";
 import { peerStandardWebhooks } from "./peer-standardwebhooks.js";
 import type { Scenario } from "./scenario.js";
@@ -7,8 +10,24 @@ import { service } from "./service.js";
 import { serviceRedis } from "./service-redis.js";
 import { serviceRemoteKeys } from "./service-remote-keys.js";
 
-/** The issue's scenarios 1 to 5. */
-export const SCENARIOS: readonly Scenario[] = [expressBaseline, service, serviceRemoteKeys, serviceRedis, peerStandardWebhooks, peerOctokit];
+/** Issue 6's scenarios 1 to 5, issue 12's reference receiver and our node:http and fetch adapters. */
+export const SCENARIOS: readonly Scenario[] = [
+  expressBaseline,
+  minimalReceiver,
+  service,
+  serviceRemoteKeys,
+  serviceRedis,
+  nodeAdapter,
+  fetchAdapter,
+  peerStandardWebhooks,
+  peerOctokit,
+];
 
-/** The scenario the ratios are relative to. */
+/** The scenario the table's ratios are relative to. */
 export const BASELINE_ID = expressBaseline.id;
+
+/** Scenarios that always run, whatever BENCH_SCENARIOS says: both references of the ratios. */
+export const ALWAYS_RUN: readonly string[] = [BASELINE_ID, minimalReceiver.id];
+
+/** Scenarios running our receiver: their logs carry one outcome line per delivery. */
+export const OURS: readonly string[] = [service.id, serviceRemoteKeys.id, serviceRedis.id, nodeAdapter.id, fetchAdapter.id];

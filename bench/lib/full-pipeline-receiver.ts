@@ -1,0 +1,27 @@
+// The adapter servers' receiver: the built library configured as the service scenario runs (limits, claims, logs, metrics).
+import type * as Library from "../../src/index.js";
+import type * as ServiceLogger from "../../src/observability/logger.js";
+import { DIST_INDEX, DIST_LOGGER } from "./paths.js";
+
+/** The built library, typed by its source (dist is built by `npm run bench` before anything runs). */
+export const library = (await import(DIST_INDEX)) as typeof Library;
+
+/**
+ * `createWebhookReceiver` with the service scenario's settings (`bench/lib/start-service-target.ts`):
+ * chatgpt scheme, `BENCH_SECRET`, memory replay store of 100,000 entries, the general rate limit
+ * raised so the load is not refused (both limiters still run), the failure limit at its default,
+ * the service's pino logger at info on stdout (one line per delivery), one no-op async `*` handler.
+ */
+export async function createFullPipelineReceiver(): Promise<Library.WebhookReceiver> {
+  const { createLogger } = (await import(DIST_LOGGER)) as typeof ServiceLogger;
+  const receiver = library.createWebhookReceiver({
+    scheme: "chatgpt",
+    secret: process.env.BENCH_SECRET ?? "",
+    replayMaxEntries: 100_000,
+    rateLimitPerMinute: 100_000_000,
+    rateLimitFailuresPerMinute: 30,
+    logger: createLogger({ level: "info" }),
+  });
+  receiver.on("*", async () => {});
+  return receiver;
+}
