@@ -109,9 +109,9 @@ describe("queue mode", () => {
     const runs = counted();
     const register = { register: (receiver: { on: TestService["receiver"]["on"] }) => void receiver.on("*", () => runs.add()) };
     const [a, b] = await Promise.all([startQueueService(prefix, {}, register), startQueueService(prefix, {}, register)]);
-    services.push(a!, b!);
+    services.push(a, b);
     const body = uniqueEvent();
-    const statuses = await Promise.all(Array.from({ length: 50 }, (_, i) => send(i % 2 === 0 ? a! : b!, body).then(async (r) => (await r.arrayBuffer(), r.status))));
+    const statuses = await Promise.all(Array.from({ length: 50 }, (_, i) => send(i % 2 === 0 ? a : b, body).then(async (r) => (await r.arrayBuffer(), r.status))));
     expect(statuses.filter((status) => status === 202)).toHaveLength(1);
     expect(statuses.every((status) => status === 202 || status === 200 || status === 409)).toBe(true);
     await runs.reach(1);

@@ -66,8 +66,8 @@ export async function jobsCounted(service: TestService, outcome: string): Promis
 }
 
 /** A BullMQ view of the queue under `prefix`, for assertions (close it after). */
-export async function inspectQueue(prefix: string): Promise<{ queue: Queue; close(): Promise<void> }> {
-  const client = createClient({ url: LOCAL_REDIS_URL });
+export async function inspectQueue(prefix: string, url = LOCAL_REDIS_URL): Promise<{ queue: Queue; close(): Promise<void> }> {
+  const client = createClient({ url });
   await client.connect();
   const queue = new Queue(QUEUE_NAME, { connection: client, prefix: `${prefix}bull` });
   return {
