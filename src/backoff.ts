@@ -19,6 +19,16 @@ export function backoffDelayMs(retry: number, baseMs: number, maxMs: number, ran
 }
 
 /**
+ * Exponential backoff with light jitter: `exponentialDelayMs` less up to `fraction` of it, so
+ * retries of events that failed together spread out, yet each still waits about its full delay
+ * (queue job retries; full jitter could retry at once).
+ * @param random - a number in [0, 1).
+ */
+export function lightJitterDelayMs(retry: number, baseMs: number, maxMs: number, random: () => number, fraction = 0.2): number {
+  return Math.round(exponentialDelayMs(retry, baseMs, maxMs) * (1 - random() * fraction));
+}
+
+/**
  * Parses `Retry-After` (RFC 9110 section 10.2.3): delay-seconds or an HTTP-date.
  * @returns milliseconds to wait (0 or more), or `undefined` when absent or unparseable.
  */

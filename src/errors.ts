@@ -15,6 +15,7 @@ export const ErrorCode = {
   VERIFICATION_KEY_UNAVAILABLE: "verification_key_unavailable",
   REPLAY_STORE_UNAVAILABLE: "replay_store_unavailable",
   HANDLER_TIMEOUT: "handler_timeout",
+  QUEUE_UNAVAILABLE: "queue_unavailable",
 } as const;
 
 /** One of the stable error codes of README, "Status and error codes". */

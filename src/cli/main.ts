@@ -1,16 +1,18 @@
 #!/usr/bin/env node
-// The `chatgpt-webhooks` CLI: serve | dev | replay | sign.
+// The `chatgpt-webhooks` CLI: serve | worker | dev | replay | sign.
 import { ConfigError } from "../errors.js";
 import { devCommand, DEV_HELP } from "./dev-command.js";
 import { replayCommand, REPLAY_HELP } from "./replay-command.js";
 import { serveCommand, SERVE_HELP } from "./serve-command.js";
 import { signCommand, SIGN_HELP } from "./sign-command.js";
+import { workerCommand, WORKER_HELP } from "./worker-command.js";
 import { ExitCode, UsageError } from "./usage-error.js";
 
 const HELP = `Usage: chatgpt-webhooks <command> [flags]
 
 Commands:
   serve   run the receiver configured from env / .env (production)
+  worker  run queue workers (DISPATCH=queue) with no listener
   dev     run the receiver with an embedded local provider (OAuth server + key endpoint)
   replay  sign fixture events with a fresh timestamp and POST them
   sign    print the signature headers (or a curl command) for a body
@@ -20,6 +22,8 @@ Exit codes: 0 success, 1 failure (including invalid configuration), 2 usage erro
 
 ${SERVE_HELP}
 
+${WORKER_HELP}
+
 ${DEV_HELP}
 
 ${REPLAY_HELP}
@@ -28,6 +32,7 @@ ${SIGN_HELP}`;
 
 const COMMANDS: Readonly<Record<string, (args: readonly string[]) => Promise<number>>> = {
   serve: serveCommand,
+  worker: workerCommand,
   dev: devCommand,
   replay: replayCommand,
   sign: (args) => signCommand(args, process.env),
@@ -40,7 +45,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return name === undefined ? ExitCode.USAGE : ExitCode.OK;
   }
   const command = COMMANDS[name];
-  if (command === undefined) throw new UsageError(`unknown command "${name}" (expected serve, dev, replay or sign)`);
+  if (command === undefined) throw new UsageError(`unknown command "${name}" (expected serve, worker, dev, replay or sign)`);
   return command(args);
 }
 

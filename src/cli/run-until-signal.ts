@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { RunningService } from "../service/start-service.js";
 
 /** Exits the process (0, or 1 if shutdown failed) once a signal stopped the service; a second signal forces exit 1. */
-export function runUntilSignal(service: RunningService, logger: Logger, after?: () => Promise<void>): Promise<never> {
+export function runUntilSignal(service: Pick<RunningService, "receiver" | "shutdown">, logger: Logger, after?: () => Promise<void>): Promise<never> {
   return new Promise(() => {
     const stop = (signal: NodeJS.Signals): void => {
       process.removeListener("SIGTERM", stop);

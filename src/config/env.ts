@@ -17,6 +17,9 @@ const INTEGER_VARIABLES: Readonly<Record<IntegerOption, string>> = {
   replayRetentionSeconds: "REPLAY_RETENTION_SECONDS",
   rateLimitPerMinute: "RATE_LIMIT_PER_MINUTE",
   rateLimitFailuresPerMinute: "RATE_LIMIT_FAILURES_PER_MINUTE",
+  workerConcurrency: "WORKER_CONCURRENCY",
+  jobAttempts: "JOB_ATTEMPTS",
+  jobBackoffMs: "JOB_BACKOFF_MS",
 };
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -33,6 +36,11 @@ export interface ServiceConfig extends Readonly<Record<IntegerOption, number>> {
   readonly keys: { readonly kind: "static"; readonly secrets: readonly string[] } | ({ readonly kind: "remote" } & RemoteKeyConfig);
   /** `memory` (one instance) or a Redis URL (replay store and rate limits shared by instances). */
   readonly replayStore: { readonly kind: "memory" } | { readonly kind: "redis"; readonly url: string; readonly keyPrefix: string };
+  /**
+   * `inline` (handlers run before the answer) or `queue` (`DISPATCH=queue`: BullMQ on the Redis of
+   * `QUEUE_URL`, which defaults to `REPLAY_STORE` when that is a Redis URL).
+   */
+  readonly dispatch: { readonly kind: "inline" } | { readonly kind: "queue"; readonly url: string; readonly keyPrefix: string };
   readonly handlersModule: string | undefined;
   /** Express `trust proxy`: a hop count or an address / CIDR list (`true` is refused). */
   readonly trustProxy: TrustProxy | undefined;
@@ -48,22 +56,36 @@ function opsListener(env: Env): ServiceConfig["ops"] {
   return { host: text(env, "OPS_HOST") ?? "127.0.0.1", port: wholeNumber(env, "OPS_PORT", { min: 0, max: 65_535, default: 0 }) };
 }
 
-function replayStore(env: Env): ServiceConfig["replayStore"] {
-  const raw = text(env, "REPLAY_STORE") ?? "memory";
-  if (raw === "memory") return { kind: "memory" };
+function isRedisUrl(raw: string): boolean {
   let url: URL | undefined;
   try {
     url = new URL(raw);
   } catch {
-    url = undefined;
+    return false;
   }
-  if (url === undefined || (url.protocol !== "redis:" && url.protocol !== "rediss:") || url.hostname === "") {
-    // The value may hold a password: name the variable, never echo it.
-    throw new ConfigError("REPLAY_STORE", 'must be "memory" or a redis:// (or rediss://) URL');
-  }
+  return (url.protocol === "redis:" || url.protocol === "rediss:") && url.hostname !== "";
+}
+
+function redisKeyPrefix(env: Env): string {
   const keyPrefix = text(env, "REDIS_KEY_PREFIX") ?? "cwr:";
   if (!/^[\w:.-]{1,64}$/.test(keyPrefix)) throw new ConfigError("REDIS_KEY_PREFIX", `must be 1 to 64 of [A-Za-z0-9_:.-] (got "${keyPrefix}")`);
-  return { kind: "redis", url: raw, keyPrefix };
+  return keyPrefix;
+}
+
+function replayStore(env: Env): ServiceConfig["replayStore"] {
+  const raw = text(env, "REPLAY_STORE") ?? "memory";
+  if (raw === "memory") return { kind: "memory" };
+  // The value may hold a password: name the variable, never echo it.
+  if (!isRedisUrl(raw)) throw new ConfigError("REPLAY_STORE", 'must be "memory" or a redis:// (or rediss://) URL');
+  return { kind: "redis", url: raw, keyPrefix: redisKeyPrefix(env) };
+}
+
+function dispatch(env: Env, store: ServiceConfig["replayStore"]): ServiceConfig["dispatch"] {
+  if (oneOf(env, "DISPATCH", ["inline", "queue"], "inline") === "inline") return { kind: "inline" };
+  const raw = text(env, "QUEUE_URL") ?? (store.kind === "redis" ? store.url : undefined);
+  if (raw === undefined) throw new ConfigError("QUEUE_URL", "is required with DISPATCH=queue unless REPLAY_STORE is a redis:// URL");
+  if (!isRedisUrl(raw)) throw new ConfigError("QUEUE_URL", "must be a redis:// (or rediss://) URL");
+  return { kind: "queue", url: raw, keyPrefix: redisKeyPrefix(env) };
 }
 
 function loadKeys(env: Env, scheme: SchemeName): ServiceConfig["keys"] {
@@ -93,6 +115,7 @@ export function loadServiceConfig(env: Env): ServiceConfig {
   const trustProxyText = text(env, "TRUST_PROXY");
   const integers = {} as Record<IntegerOption, number>;
   for (const option of Object.keys(INTEGER_VARIABLES) as IntegerOption[]) integers[option] = integer(env, option);
+  const store = replayStore(env);
   return {
     ...integers,
     host: text(env, "HOST") ?? "0.0.0.0",
@@ -101,7 +124,8 @@ export function loadServiceConfig(env: Env): ServiceConfig {
     path,
     scheme,
     keys,
-    replayStore: replayStore(env),
+    replayStore: store,
+    dispatch: dispatch(env, store),
     handlersModule: text(env, "HANDLERS"),
     trustProxy: trustProxyText === undefined ? undefined : parseTrustProxy(trustProxyText, "TRUST_PROXY"),
     logLevel: oneOf(env, "LOG_LEVEL", LOG_LEVELS, "info"),

@@ -18,6 +18,9 @@ export const INTEGER_SETTINGS = {
   replayRetentionSeconds: { min: 1, max: 31_536_000, default: 345_600 },
   rateLimitPerMinute: { min: 0, max: 1_000_000_000, default: 600 },
   rateLimitFailuresPerMinute: { min: 0, max: 1_000_000_000, default: 30 },
+  workerConcurrency: { min: 0, max: 1_000, default: 8 },
+  jobAttempts: { min: 1, max: 1_000, default: 10 },
+  jobBackoffMs: { min: 1, max: 3_600_000, default: 1_000 },
 } as const satisfies Record<string, IntegerSetting>;
 
 /** The name of a numeric option. */

@@ -10,6 +10,10 @@ export interface DeliveryFacts {
   readonly timestamp: number;
   readonly scheme: SchemeName;
   readonly deliveryId: string | undefined;
+  /** 1-based run number (queue mode); defaults to 1. */
+  readonly attempt?: number;
+  /** Unix ms when queued (queue mode). */
+  readonly queuedAt?: number | undefined;
 }
 
 /** Handler context with a lazily created AbortSignal and child logger. */
@@ -19,6 +23,8 @@ export class DeliveryContext implements AbortableContext {
   readonly timestamp: number;
   readonly scheme: SchemeName;
   readonly deliveryId: string | undefined;
+  readonly attempt: number;
+  readonly queuedAt: number | undefined;
   #controller: AbortController | undefined;
   #abortReason: unknown;
   #aborted = false;
@@ -31,6 +37,8 @@ export class DeliveryContext implements AbortableContext {
     this.timestamp = facts.timestamp;
     this.scheme = facts.scheme;
     this.deliveryId = facts.deliveryId;
+    this.attempt = facts.attempt ?? 1;
+    this.queuedAt = facts.queuedAt;
     this.#parentLogger = parentLogger;
   }
 

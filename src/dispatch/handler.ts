@@ -17,6 +17,10 @@ export interface HandlerContext {
   readonly signal: AbortSignal;
   /** A child logger bound to this event. */
   readonly logger: Logger;
+  /** Which run of this event this is, from 1 (queue mode retries count up; inline mode is always 1). */
+  readonly attempt: number;
+  /** When the event was queued, unix ms (queue mode); `undefined` when dispatched inline. */
+  readonly queuedAt: number | undefined;
 }
 
 /** A handler for events of type `T` (`"*"` or an unknown type gets the generic event shape). */

@@ -16,6 +16,10 @@ export interface ReceiverMetrics {
   readonly replayCompleteFailures: Counter;
   /** Claims of handlers still running that could not be extended (lost, or the store failed). */
   readonly replayLostClaims: Counter;
+  /** Queue mode: job runs by outcome (`processed`, `ignored`, `retried`, `dead_lettered`). */
+  readonly jobs: Counter<"outcome">;
+  /** Queue mode: seconds from queueing to a job's first run. */
+  readonly jobQueueDuration: Histogram;
 }
 
 /** Creates the metrics on `registry` (a new one by default, so receivers do not collide). */
@@ -62,6 +66,18 @@ export function createReceiverMetrics(registry: Registry = new Registry()): Rece
     replayLostClaims: new Counter({
       name: "webhook_replay_lost_claims_total",
       help: "Claims of handlers still running that could not be extended (lost, or the store failed)",
+      registers: [registry],
+    }),
+    jobs: new Counter({
+      name: "webhook_jobs_total",
+      help: "Queued event runs by outcome (processed, ignored, retried, dead_lettered)",
+      labelNames: ["outcome"],
+      registers: [registry],
+    }),
+    jobQueueDuration: new Histogram({
+      name: "webhook_job_queue_seconds",
+      help: "Time from queueing an event to its first run",
+      buckets: [0.005, 0.025, 0.1, 0.5, 1, 5, 30, 120, 600],
       registers: [registry],
     }),
   };

@@ -17,6 +17,7 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   verification_key_unavailable: 503,
   replay_store_unavailable: 503,
   handler_timeout: 503,
+  queue_unavailable: 503,
 };
 
 /** Code for failures of our own that no other code describes (a bug, never a client's fault). */
@@ -33,6 +34,7 @@ export interface ErrorResponse {
 const DEFAULT_RETRY_AFTER: Partial<Record<string, number>> = {
   verification_key_unavailable: 5,
   replay_store_unavailable: 2,
+  queue_unavailable: 2,
   handler_timeout: 5,
   delivery_in_progress: 5,
 };

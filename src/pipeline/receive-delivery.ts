@@ -18,6 +18,8 @@ import { INTERNAL_ERROR, toErrorResponse } from "./error-response.js";
 import { createInFlight, type InFlight } from "./in-flight.js";
 import { parseEvent } from "./parse-event.js";
 import type { ReplayGuard } from "./replay-guard.js";
+import type { JobQueue } from "../queue/job-queue.js";
+import { claimAndEnqueue } from "./claim-and-enqueue.js";
 
 /** One delivery as received: headers and the exact body bytes. */
 export interface DeliveryRequest {
@@ -30,7 +32,7 @@ export interface DeliveryResult {
   readonly status: number;
   /** `{status, id}` on success, `{error, message}` on failure. */
   readonly body: Readonly<Record<string, string>>;
-  /** `processed`, `duplicate`, `ignored`, or the error code. */
+  /** `processed`, `duplicate`, `ignored`, `queued`, or the error code. */
   readonly outcome: string;
   readonly retryAfterSeconds: number | undefined;
   /** The verified event's id and type, once known. */
@@ -51,6 +53,8 @@ export interface PipelineDependencies {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics: ReceiverMetrics;
+  /** Queue mode: verified events go to this queue instead of the handlers (`claimAndEnqueue`). */
+  readonly jobs?: JobQueue | undefined;
 }
 
 /**
@@ -70,7 +74,7 @@ interface Facts {
 }
 
 /** A verified, parsed delivery and its dedupe key. */
-interface Verified {
+export interface Verified {
   readonly parsed: ParsedSignature;
   readonly event: UnknownWebhookEvent;
   readonly replayKey: string;
@@ -167,10 +171,15 @@ export function createPipeline(deps: PipelineDependencies): Pipeline {
     throw outcome.error;
   }
 
+  const jobs = deps.jobs;
+  const enqueueDeps = jobs === undefined ? undefined : { jobs, replay, scheme: scheme.name, clock, logger };
+
   async function receive(request: DeliveryRequest): Promise<DeliveryResult> {
     const facts: Facts = { eventId: undefined, eventType: undefined, deliveryId: undefined };
     try {
-      return { ...(await claimAndDispatch(await verify(request, facts))), ...facts };
+      const verified = await verify(request, facts);
+      const answer = enqueueDeps === undefined ? await claimAndDispatch(verified) : await claimAndEnqueue(enqueueDeps, verified, request.body);
+      return { ...answer, ...facts };
     } catch (error) {
       const response = toErrorResponse(error);
       if (response.code === INTERNAL_ERROR) logger.error({ err: error }, "unexpected error in the receive pipeline");

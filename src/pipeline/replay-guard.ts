@@ -24,6 +24,12 @@ export interface ReplayGuard {
    * third of a lease, until `until` settles. A failed extension is logged at error and counted.
    */
   holdUntil(key: string, owner: string, until: Promise<unknown>): void;
+  /**
+   * Makes sure `key` is marked done (queue mode, before a worker runs the event): completes the
+   * claim of `owner` (a receiver that died before marking it), or claims and completes a key whose
+   * entry is gone. Nothing to do when it is done already; failures are logged, never thrown.
+   */
+  seal(key: string, owner: string, signedAtSeconds: number): Promise<void>;
 }
 
 /** Options of {@link createReplayGuard}. */
@@ -104,6 +110,17 @@ export function createReplayGuard(options: ReplayGuardOptions): ReplayGuard {
         await store.release(key, owner);
       } catch (error) {
         logger.error({ err: error, replay_key: key }, "could not release a claim; it frees itself when its lease ends");
+      }
+    },
+    async seal(key, owner, signedAtSeconds) {
+      try {
+        const claim = await store.claim(key, leaseMs);
+        if (claim.status === "duplicate") return;
+        const holder = claim.status === "claimed" ? claim.owner : owner;
+        // False when another receiver holds the claim now: it finds the job and marks it done.
+        await store.complete(key, holder, doneTtlMs(options, signedAtSeconds, clock.now()));
+      } catch (error) {
+        logger.warn({ err: error, replay_key: key }, "could not make sure a queued event is marked done");
       }
     },
     holdUntil(key, owner, until) {

@@ -7,6 +7,8 @@ import { createReceiverMetrics, type ReceiverMetrics } from "../observability/me
 import { createOutcomeRecorder } from "../pipeline/outcome-recorder.js";
 import { createPipeline, type DeliveryRequest, type DeliveryResult } from "../pipeline/receive-delivery.js";
 import { createReplayGuard } from "../pipeline/replay-guard.js";
+import { createJobQueue } from "../queue/job-queue.js";
+import { startJobWorkers, type JobWorkers } from "../queue/job-workers.js";
 import { createEvictionWarning } from "../replay/eviction-warning.js";
 import { createMemoryReplayStore } from "../replay/memory-replay-store.js";
 import { leaseMsFor } from "../replay/replay-policy.js";
@@ -38,7 +40,13 @@ export interface WebhookReceiver {
    * out; the outcome is recorded (log line and metric) as for any delivery.
    */
   receive(request: DeliveryRequest): Promise<DeliveryResult>;
-  /** Key source and replay store readiness. */
+  /**
+   * Queue mode: starts `workerConcurrency` workers in this process, running the handlers
+   * registered so far on queued events (call it after registering them). Does nothing in inline
+   * mode, with `workerConcurrency` 0, or when already started.
+   */
+  startWorkers(): void;
+  /** Key source, replay store (and queue) readiness. */
   readiness(): Promise<Readiness>;
   /** Deliveries in flight, including handlers that outlived their timeout. */
   inFlight(): number;
@@ -48,7 +56,10 @@ export interface WebhookReceiver {
   readonly metrics: ReceiverMetrics;
   /** The resolved configuration. */
   readonly config: ReceiverConfig;
-  /** Stops timers and closes the key source and replay store (after draining, on shutdown). */
+  /**
+   * Stops timers, stops the queue workers (running events get up to `handlerTimeoutMs`), and
+   * closes the key source, replay store and queue (after draining, on shutdown).
+   */
   close(): Promise<void>;
 }
 
@@ -74,19 +85,27 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
       }),
     });
   const handlers = createHandlerRegistry();
+  const replay = createReplayGuard({
+    store,
+    leaseMs: leaseMsFor(config.handlerTimeoutMs),
+    retentionSeconds: config.replayRetentionSeconds,
+    toleranceSeconds: config.toleranceSeconds,
+    clock: config.clock,
+    logger,
+    metrics,
+  });
+  const queue = config.queue;
+  const jobs =
+    queue === undefined
+      ? undefined
+      : createJobQueue({ ...queue, attempts: config.jobAttempts, retentionSeconds: config.replayRetentionSeconds, logger });
+  let workers: JobWorkers | undefined;
   const pipeline = createPipeline({
     scheme: schemes[config.scheme],
     toleranceSeconds: config.toleranceSeconds,
     keySource: config.keySource,
-    replay: createReplayGuard({
-      store,
-      leaseMs: leaseMsFor(config.handlerTimeoutMs),
-      retentionSeconds: config.replayRetentionSeconds,
-      toleranceSeconds: config.toleranceSeconds,
-      clock: config.clock,
-      logger,
-      metrics,
-    }),
+    replay,
+    jobs,
     handlers,
     handlerTimeoutMs: config.handlerTimeoutMs,
     clock: config.clock,
@@ -116,15 +135,31 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
         pipeline.inFlight.end();
       }
     },
-    async readiness() {
+    startWorkers() {
+      if (queue === undefined || config.workerConcurrency === 0 || workers !== undefined) return;
+      workers = startJobWorkers({
+        ...queue,
+        concurrency: config.workerConcurrency,
+        attempts: config.jobAttempts,
+        backoffMs: config.jobBackoffMs,
+        handlers,
+        handlerTimeoutMs: config.handlerTimeoutMs,
+        sealDedupe: (event) => replay.seal(event.replayKey, event.claimOwner, event.timestamp),
+        logger,
+        metrics,
+      });
+    },
+    async readiness(): Promise<Readiness> {
       const keys = config.keySource.readiness();
-      let replay: { ready: boolean; reason?: string };
+      let replayStore: { ready: boolean; reason?: string };
       try {
-        replay = await store.readiness();
+        replayStore = await store.readiness();
       } catch (error) {
-        replay = { ready: false, reason: error instanceof Error ? error.message : "replay store check failed" };
+        replayStore = { ready: false, reason: error instanceof Error ? error.message : "replay store check failed" };
       }
-      return { ready: keys.ready && replay.ready, checks: { keys, replay_store: replay } };
+      if (jobs === undefined) return { ready: keys.ready && replayStore.ready, checks: { keys, replay_store: replayStore } };
+      const queued = jobs.readiness();
+      return { ready: keys.ready && replayStore.ready && queued.ready, checks: { keys, replay_store: replayStore, queue: queued } };
     },
     inFlight: () => pipeline.inFlight.count,
     drained: () => pipeline.inFlight.drained(),
@@ -132,7 +167,8 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
     config,
     async close() {
       rateLimits.close();
-      await Promise.all([config.keySource.close?.(), store.close()]);
+      await workers?.close(config.handlerTimeoutMs);
+      await Promise.all([config.keySource.close?.(), store.close(), jobs?.close()]);
     },
   };
 }

@@ -9,6 +9,7 @@ import type { RateLimitCounterFactory } from "../rate-limit/rate-limit-counter.j
 import { memoryCounter } from "../rate-limit/memory-counter.js";
 import { storeCounter, type RateLimitStoreFactory } from "../rate-limit/store-counter.js";
 import type { KeySource } from "../keys/key-source.js";
+import type { RedisConnection } from "../redis/redis-connection.js";
 import { createStaticKeySource } from "../keys/static-key-source.js";
 import type { ReplayStore } from "../replay/replay-store.js";
 import type { SchemeName } from "../signature/scheme.js";
@@ -49,6 +50,22 @@ export interface ReceiverOptions {
    * both limits of a request in one round trip (what the service uses with a Redis store).
    */
   readonly rateLimitCounter?: RateLimitCounterFactory;
+  /**
+   * `"inline"` runs the handlers before the answer; `"queue"` puts each verified event in a BullMQ
+   * queue on `queueConnection` and answers 202 at once, workers running the handlers (README,
+   * "Queue mode"). Defaults to `"inline"`.
+   */
+  readonly dispatch?: "inline" | "queue";
+  /** The queue's Redis (`createRedisConnection`); required when `dispatch` is `"queue"`. */
+  readonly queueConnection?: RedisConnection;
+  /** BullMQ key prefix of the queue. Defaults to `"cwr:bull"`. */
+  readonly queuePrefix?: string;
+  /** Queue workers `startWorkers()` runs in this process (0: receive only). Defaults to 8. */
+  readonly workerConcurrency?: number;
+  /** Runs of a queued event before it is dead lettered. Defaults to 10. */
+  readonly jobAttempts?: number;
+  /** Wait before a queued event's first retry, doubling each time up to one hour. Defaults to 1000. */
+  readonly jobBackoffMs?: number;
   /** pino logger. Defaults to a silent one. */
   readonly logger?: Logger;
   /** prom-client registry for the receiver's metrics. Defaults to a new one. */
@@ -64,6 +81,8 @@ export interface ReceiverConfig extends Readonly<Record<IntegerOption, number>> 
   readonly replayStore: ReplayStore | undefined;
   /** Where rate-limit counts live (memory stores unless an option said otherwise). */
   readonly rateLimitCounter: RateLimitCounterFactory;
+  /** Queue mode's connection and key prefix; `undefined` in inline mode. */
+  readonly queue: { readonly connection: RedisConnection; readonly prefix: string } | undefined;
   readonly logger: Logger | undefined;
   readonly registry: Registry | undefined;
   readonly clock: Clock;
@@ -87,6 +106,7 @@ export function resolveOptions(options: ReceiverOptions): ReceiverConfig {
     keySource: resolveKeySource(options, scheme),
     replayStore: options.replayStore,
     rateLimitCounter: resolveRateLimitCounter(options),
+    queue: resolveQueue(options),
     logger: options.logger,
     registry: options.registry,
     clock: options.clock ?? systemClock,
@@ -102,6 +122,16 @@ function resolveKeySource(options: ReceiverOptions, scheme: SchemeName): KeySour
   const secrets = typeof options.secret === "string" ? splitSecrets(options.secret) : [...options.secret];
   validateSecrets(secrets, scheme, "secret");
   return createStaticKeySource(secrets);
+}
+
+function resolveQueue(options: ReceiverOptions): ReceiverConfig["queue"] {
+  const dispatch = options.dispatch ?? "inline";
+  if (dispatch !== "inline" && dispatch !== "queue") throw new ConfigError("dispatch", 'must be "inline" or "queue"');
+  if (dispatch === "inline") return undefined;
+  if (options.queueConnection === undefined) throw new ConfigError("queueConnection", 'is required when dispatch is "queue" (createRedisConnection)');
+  const prefix = options.queuePrefix ?? "cwr:bull";
+  if (!/^[\w:.-]{1,64}$/.test(prefix)) throw new ConfigError("queuePrefix", "must be 1 to 64 of [A-Za-z0-9_:.-]");
+  return { connection: options.queueConnection, prefix };
 }
 
 function resolveRateLimitCounter(options: ReceiverOptions): RateLimitCounterFactory {

@@ -3,14 +3,10 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
-import { Registry } from "prom-client";
 import type { ServiceConfig } from "../config/env.js";
 import { createApp, createOpsApp } from "../http/create-app.js";
-import { createReceiver, type Receiver } from "../http/express-receiver.js";
-import type { ReceiverOptions } from "../receiver/options.js";
-import { createServiceKeySource } from "./create-key-source.js";
-import { createSharedStores } from "./create-shared-stores.js";
-import { loadHandlers } from "./load-handlers.js";
+import type { Receiver } from "../http/express-receiver.js";
+import { createServiceReceiver, type ServiceReceiverOverrides } from "./create-service-receiver.js";
 
 /** A running service. */
 export interface RunningService {
@@ -47,9 +43,7 @@ export const DEFAULT_SERVER_TIMEOUTS: ServerTimeouts = {
 };
 
 /** Extra wiring for tests and the dev command. */
-export interface ServiceOverrides extends Partial<ReceiverOptions> {
-  /** Registers handlers in-process (the dev command, tests), besides `HANDLERS`. */
-  readonly register?: (receiver: Receiver) => void | Promise<void>;
+export interface ServiceOverrides extends ServiceReceiverOverrides {
   /** Server timeouts; defaults to {@link DEFAULT_SERVER_TIMEOUTS}. */
   readonly serverTimeouts?: Partial<ServerTimeouts>;
   /** Most simultaneous connections (more are refused). Defaults to no limit: cap at the proxy. */
@@ -62,31 +56,10 @@ export async function startService(
   logger: Logger,
   overrides: ServiceOverrides = {},
 ): Promise<RunningService> {
-  const { register, serverTimeouts, maxConnections, ...receiverOverrides } = overrides;
-  const registry = receiverOverrides.registry ?? new Registry();
-  const remote =
-    config.keys.kind === "remote" && receiverOverrides.keySource === undefined && receiverOverrides.secret === undefined
-      ? createServiceKeySource(config.keys, { logger, registry, clock: receiverOverrides.clock, scheme: config.scheme })
-      : undefined;
-  const stores = await createSharedStores(config, logger);
-  const receiver = createReceiver({
-    scheme: config.scheme,
-    replayStore: stores.replayStore,
-    rateLimitCounter: stores.rateLimitCounter,
-    ...(remote !== undefined ? { keySource: remote } : config.keys.kind === "static" ? { secret: config.keys.secrets } : {}),
-    registry,
-    toleranceSeconds: config.toleranceSeconds,
-    maxBodyBytes: config.maxBodyBytes,
-    handlerTimeoutMs: config.handlerTimeoutMs,
-    replayMaxEntries: config.replayMaxEntries,
-    replayRetentionSeconds: config.replayRetentionSeconds,
-    rateLimitPerMinute: config.rateLimitPerMinute,
-    rateLimitFailuresPerMinute: config.rateLimitFailuresPerMinute,
-    logger,
-    ...receiverOverrides,
-  });
-  if (config.handlersModule !== undefined) await loadHandlers(config.handlersModule, receiver);
-  await register?.(receiver);
+  const { serverTimeouts, maxConnections, ...receiverOverrides } = overrides;
+  const { receiver, stores, remote } = await createServiceReceiver(config, logger, receiverOverrides);
+  // Queue mode: WORKER_CONCURRENCY workers in this process, once every handler is registered.
+  receiver.startWorkers();
 
   let shuttingDown = false;
   const isShuttingDown = (): boolean => shuttingDown;

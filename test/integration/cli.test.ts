@@ -91,6 +91,7 @@ describe("chatgpt-webhooks <command> --help", { timeout: 60_000 }, () => {
   it("lists, for each command, the flags README documents, and exits 0", async () => {
     const documented: Record<string, string[]> = {
       serve: ["Usage: chatgpt-webhooks serve"],
+      worker: ["Usage: chatgpt-webhooks worker", "WORKER_CONCURRENCY"],
       dev: ["--port", "--handlers", "--state-dir"],
       replay: ["--url", "--scheme", "--secret", "--tamper", "--timestamp-offset", "--repeat", "--concurrency", "--type", "--expect", "--json", "--state-dir"],
       sign: ["--scheme", "--secret", "--id", "--timestamp", "--curl", "--url"],

@@ -1,7 +1,7 @@
 // Pure retry arithmetic: full-jitter bounds (property-based) and Retry-After parsing.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { backoffDelayMs, exponentialDelayMs, parseRetryAfterMs } from "../../src/backoff.js";
+import { backoffDelayMs, exponentialDelayMs, lightJitterDelayMs, parseRetryAfterMs } from "../../src/backoff.js";
 
 describe("backoffDelayMs", () => {
   it("stays within [0, min(max, base * 2^retry))", () => {
@@ -10,6 +10,19 @@ describe("backoffDelayMs", () => {
         const delay = backoffDelayMs(retry, 200, 5000, () => r);
         expect(delay).toBeGreaterThanOrEqual(0);
         expect(delay).toBeLessThan(Math.min(5000, 200 * 2 ** retry));
+      }),
+    );
+  });
+});
+
+describe("lightJitterDelayMs", () => {
+  it("stays within 80% to 100% of min(max, base * 2^retry), capped at one hour for job retries", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 40 }), fc.double({ min: 0, max: 0.999999, noNaN: true }), (retry, r) => {
+        const full = Math.min(3_600_000, 1000 * 2 ** retry);
+        const delay = lightJitterDelayMs(retry, 1000, 3_600_000, () => r);
+        expect(delay).toBeGreaterThanOrEqual(Math.floor(full * 0.8));
+        expect(delay).toBeLessThanOrEqual(full);
       }),
     );
   });

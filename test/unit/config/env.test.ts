@@ -40,6 +40,10 @@ describe("loadServiceConfig defaults", () => {
       replayRetentionSeconds: 345_600,
       rateLimitPerMinute: 600,
       rateLimitFailuresPerMinute: 30,
+      dispatch: { kind: "inline" },
+      workerConcurrency: 8,
+      jobAttempts: 10,
+      jobBackoffMs: 1_000,
       handlersModule: undefined,
       trustProxy: undefined,
       logLevel: "info",
@@ -70,6 +74,11 @@ describe("loadServiceConfig values", () => {
       WEBHOOK_MAX_BODY_BYTES: "2048",
       WEBHOOK_SECRET: ` ${WHSEC} , ${SECRET} ,`,
       REPLAY_STORE: "memory",
+      DISPATCH: "queue",
+      QUEUE_URL: "redis://queue.internal:6379/1",
+      WORKER_CONCURRENCY: "0",
+      JOB_ATTEMPTS: "3",
+      JOB_BACKOFF_MS: "50",
       REPLAY_MAX_ENTRIES: "10",
       REPLAY_RETENTION_SECONDS: "86400",
       HANDLERS: "./handlers.js",
@@ -95,6 +104,10 @@ describe("loadServiceConfig values", () => {
       replayRetentionSeconds: 86_400,
       rateLimitPerMinute: 0,
       rateLimitFailuresPerMinute: 5,
+      dispatch: { kind: "queue", url: "redis://queue.internal:6379/1", keyPrefix: "cwr:" },
+      workerConcurrency: 0,
+      jobAttempts: 3,
+      jobBackoffMs: 50,
       handlersModule: "./handlers.js",
       trustProxy: 1,
       logLevel: "debug",
@@ -177,6 +190,10 @@ describe("loadServiceConfig errors", () => {
     ["REPLAY_STORE", "postgres"],
     ["REPLAY_STORE", "http://localhost:6379"],
     ["REPLAY_STORE", "redis://"],
+    ["DISPATCH", "bullmq"],
+    ["WORKER_CONCURRENCY", "-1"],
+    ["JOB_ATTEMPTS", "0"],
+    ["JOB_BACKOFF_MS", "3600001"],
     ["LOG_LEVEL", "bogus"],
     ["LOG_LEVEL", "INFO"],
     ["WEBHOOK_PATH", "webhooks"],
@@ -194,6 +211,16 @@ describe("loadServiceConfig errors", () => {
     expect(configError({ WEBHOOK_SECRET: SECRET, REPLAY_STORE: "redis://h", REDIS_KEY_PREFIX: "has space" }).variable).toBe("REDIS_KEY_PREFIX");
     const error = configError({ WEBHOOK_SECRET: SECRET, REPLAY_STORE: "postgres://user:hunter2@db" });
     expect(error.message).not.toContain("hunter2");
+  });
+
+  it("takes the queue's Redis from QUEUE_URL, else a Redis REPLAY_STORE, and stops queue mode without one", () => {
+    const shared = loadServiceConfig({ WEBHOOK_SECRET: SECRET, DISPATCH: "queue", REPLAY_STORE: "redis://:pw@10.0.0.5:6379", REDIS_KEY_PREFIX: "app1:" });
+    expect(shared.dispatch).toEqual({ kind: "queue", url: "redis://:pw@10.0.0.5:6379", keyPrefix: "app1:" });
+    expect(configError({ WEBHOOK_SECRET: SECRET, DISPATCH: "queue" }).variable).toBe("QUEUE_URL");
+    const bad = configError({ WEBHOOK_SECRET: SECRET, DISPATCH: "queue", QUEUE_URL: "amqp://u:hunter2@mq" });
+    expect(bad.variable).toBe("QUEUE_URL");
+    expect(bad.message).not.toContain("hunter2");
+    expect(loadServiceConfig({ WEBHOOK_SECRET: SECRET, QUEUE_URL: "redis://h" }).dispatch).toEqual({ kind: "inline" });
   });
 
   it("refuses WEBHOOK_SECRET together with WEBHOOK_KEY_URL", () => {

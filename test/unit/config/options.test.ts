@@ -83,10 +83,19 @@ describe("resolveOptions", () => {
     ["replayMaxEntries", 0],
     ["rateLimitPerMinute", -1],
     ["rateLimitFailuresPerMinute", 0.5],
+    ["workerConcurrency", -1],
+    ["jobAttempts", 0],
+    ["jobBackoffMs", 3_600_001],
   ])("refuses %s=%j naming the option", (option, value) => {
     const error = configError({ secret: SECRET, [option]: value });
     expect(error).toEqual(expect.objectContaining({ variable: option, code: "invalid_config" }));
     expect(error.message).not.toContain(SECRET);
+  });
+
+  it("defaults to inline dispatch, and queue dispatch needs a queueConnection", () => {
+    expect(resolveOptions({ secret: SECRET })).toMatchObject({ queue: undefined, workerConcurrency: 8, jobAttempts: 10, jobBackoffMs: 1_000 });
+    expect(configError({ secret: SECRET, dispatch: "queue" }).variable).toBe("queueConnection");
+    expect(configError({ secret: SECRET, dispatch: "bullmq" as "queue" }).variable).toBe("dispatch");
   });
 
   it("refuses an unknown scheme", () => {

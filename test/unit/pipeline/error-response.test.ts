@@ -19,6 +19,7 @@ const DESIGN_STATUS: Readonly<Record<ErrorCode, number>> = {
   verification_key_unavailable: 503,
   replay_store_unavailable: 503,
   handler_timeout: 503,
+  queue_unavailable: 503,
 };
 
 const ALL_CODES = Object.values(ErrorCode);

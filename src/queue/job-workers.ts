@@ -1,0 +1,80 @@
+// The worker side of BullMQ: WORKER_CONCURRENCY runs of queued events, retries with backoff, dead letters, bounded close.
+import { Worker, type Job } from "bullmq";
+import type { ReceiverMetrics } from "../observability/metrics.js";
+import type { RedisConnection } from "../redis/redis-connection.js";
+import { QUEUE_NAME } from "./job-queue.js";
+import { jobRetryDelayMs } from "./job-retry.js";
+import type { QueuedEvent } from "./queued-event.js";
+import { runQueuedEvent, type RunQueuedEventDependencies } from "./run-queued-event.js";
+
+/** Options of {@link startJobWorkers}. */
+export interface JobWorkersOptions extends RunQueuedEventDependencies {
+  readonly connection: RedisConnection;
+  readonly prefix: string;
+  /** `WORKER_CONCURRENCY`: events run at once by this process (at least 1 here). */
+  readonly concurrency: number;
+  /** `JOB_ATTEMPTS`: also how often a job may be cut off (worker killed) before it fails. */
+  readonly attempts: number;
+  /** `JOB_BACKOFF_MS`: the first retry's wait. */
+  readonly backoffMs: number;
+  readonly metrics: ReceiverMetrics;
+}
+
+/** Running workers. */
+export interface JobWorkers {
+  /**
+   * Stops taking jobs and lets active ones finish for up to `graceMs`; a job still running then
+   * is cut off and goes back to the queue once its lock expires (it runs again: at-least-once).
+   */
+  close(graceMs: number): Promise<void>;
+}
+
+/** Starts the workers. */
+export function startJobWorkers(options: JobWorkersOptions): JobWorkers {
+  const { logger, metrics } = options;
+  const processor = async (job: Job<QueuedEvent>): Promise<string> => {
+    const attempt = job.attemptsMade + 1;
+    if (attempt === 1) metrics.jobQueueDuration.observe(Math.max(0, Date.now() - job.data.queuedAt) / 1000);
+    return runQueuedEvent(options, job.data, attempt);
+  };
+  const worker = new Worker<QueuedEvent, string>(QUEUE_NAME, processor, {
+    connection: options.connection.client,
+    prefix: options.prefix,
+    concurrency: options.concurrency,
+    maxStalledCount: options.attempts,
+    settings: { backoffStrategy: (attemptsMade: number) => jobRetryDelayMs(attemptsMade, options.backoffMs) },
+  });
+  worker.on("completed", (job, outcome) => {
+    metrics.jobs.inc({ outcome });
+    logger.info({ event_id: job.data.id, event_type: job.data.type, attempt: job.attemptsMade, outcome }, "queued event handled");
+  });
+  worker.on("failed", (job, error) => {
+    if (job === undefined) return;
+    const fields = { err: error, event_id: job.data.id, event_type: job.data.type, attempt: job.attemptsMade };
+    if (job.attemptsMade >= (job.opts.attempts ?? 1)) {
+      metrics.jobs.inc({ outcome: "dead_lettered" });
+      logger.error(fields, "queued event dead lettered after its last attempt");
+    } else {
+      metrics.jobs.inc({ outcome: "retried" });
+      logger.warn(fields, "queued event failed; it will be retried");
+    }
+  });
+  worker.on("error", (error) => logger.warn({ err: error }, "queue worker error"));
+
+  let closing: Promise<void> | undefined;
+  return {
+    close(graceMs) {
+      closing ??= (async () => {
+        let timer: NodeJS.Timeout | undefined;
+        const finished = await Promise.race([
+          worker.pause().then(() => true),
+          new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
+        ]);
+        clearTimeout(timer);
+        if (!finished) logger.warn({ grace_ms: graceMs }, "shutdown: queued events still running are cut off; they return to the queue when their lock expires");
+        await worker.close(true);
+      })();
+      return closing;
+    },
+  };
+}

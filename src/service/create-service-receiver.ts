@@ -1,0 +1,58 @@
+// The receiver of the service, built from its config: key source, shared stores, queue, handlers (serve and worker share it).
+import type { Logger } from "pino";
+import { Registry } from "prom-client";
+import type { ServiceConfig } from "../config/env.js";
+import { createReceiver, type Receiver } from "../http/express-receiver.js";
+import type { RemoteKeySource } from "../keys/remote-key-source.js";
+import type { ReceiverOptions } from "../receiver/options.js";
+import { createServiceKeySource } from "./create-key-source.js";
+import { createSharedStores, type SharedStores } from "./create-shared-stores.js";
+import { loadHandlers } from "./load-handlers.js";
+
+/** The receiver with what the service must start and close around it. */
+export interface ServiceReceiver {
+  readonly receiver: Receiver;
+  readonly stores: SharedStores;
+  /** The remote key source when keys come from `WEBHOOK_KEY_URL` (warm it up to serve). */
+  readonly remote: RemoteKeySource | undefined;
+}
+
+/** Options on top of the config, and handlers registered in-process (dev command, tests). */
+export interface ServiceReceiverOverrides extends Partial<ReceiverOptions> {
+  /** Registers handlers in-process (the dev command, tests), besides `HANDLERS`. */
+  readonly register?: (receiver: Receiver) => void | Promise<void>;
+}
+
+/** Builds the receiver and registers the handlers (`HANDLERS`, then `register`). */
+export async function createServiceReceiver(config: ServiceConfig, logger: Logger, overrides: ServiceReceiverOverrides = {}): Promise<ServiceReceiver> {
+  const { register, ...receiverOverrides } = overrides;
+  const registry = receiverOverrides.registry ?? new Registry();
+  const remote =
+    config.keys.kind === "remote" && receiverOverrides.keySource === undefined && receiverOverrides.secret === undefined
+      ? createServiceKeySource(config.keys, { logger, registry, clock: receiverOverrides.clock, scheme: config.scheme })
+      : undefined;
+  const stores = await createSharedStores(config, logger);
+  const receiver = createReceiver({
+    scheme: config.scheme,
+    replayStore: stores.replayStore,
+    rateLimitCounter: stores.rateLimitCounter,
+    ...(remote !== undefined ? { keySource: remote } : config.keys.kind === "static" ? { secret: config.keys.secrets } : {}),
+    registry,
+    toleranceSeconds: config.toleranceSeconds,
+    maxBodyBytes: config.maxBodyBytes,
+    handlerTimeoutMs: config.handlerTimeoutMs,
+    replayMaxEntries: config.replayMaxEntries,
+    replayRetentionSeconds: config.replayRetentionSeconds,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    rateLimitFailuresPerMinute: config.rateLimitFailuresPerMinute,
+    ...(stores.queue === undefined ? {} : { dispatch: "queue" as const, ...stores.queue }),
+    workerConcurrency: config.workerConcurrency,
+    jobAttempts: config.jobAttempts,
+    jobBackoffMs: config.jobBackoffMs,
+    logger,
+    ...receiverOverrides,
+  });
+  if (config.handlersModule !== undefined) await loadHandlers(config.handlersModule, receiver);
+  await register?.(receiver);
+  return { receiver, stores, remote };
+}
