@@ -9,6 +9,11 @@ import { jobIdFor, type QueuedEvent } from "./queued-event.js";
 /** The BullMQ queue name of webhook events (keys: `{prefix}:webhook-events:...`). */
 export const QUEUE_NAME = "webhook-events";
 
+/** The BullMQ key prefix under a `REDIS_KEY_PREFIX` (`cwr:` gives `cwr:bull`). */
+export function queuePrefixFor(keyPrefix: string): string {
+  return `${keyPrefix}bull`;
+}
+
 /** Options of {@link createJobQueue}. */
 export interface JobQueueOptions {
   /** The queue's Redis (the project's node-redis connection; BullMQ takes the client as is). */
