@@ -29,6 +29,9 @@ export interface JobQueueOptions {
   readonly logger: Logger;
 }
 
+/** Jobs by state, as the queue gauges report them. */
+export type QueueCounts = Readonly<Record<"waiting" | "active" | "delayed" | "failed", number>>;
+
 /** Where the receiver puts verified events. */
 export interface JobQueue {
   readonly name: string;
@@ -38,6 +41,11 @@ export interface JobQueue {
    * @throws RedisStoreError `redis_timeout`, `redis_offline` or `redis_failed`
    */
   add(event: QueuedEvent): Promise<void>;
+  /**
+   * Jobs by state now (`failed`: the dead letters), bounded like `add`.
+   * @throws RedisStoreError `redis_timeout`, `redis_offline` or `redis_failed`
+   */
+  counts(): Promise<QueueCounts>;
   /** Whether the queue's Redis answers now (for `/readyz`). */
   readiness(): { readonly ready: boolean; readonly reason?: string };
   /** Closes the queue (the shared connection stays open: its owner closes it). */
@@ -66,6 +74,10 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
     prefix,
     async add(event) {
       await withTimeout(queue.add(event.type, event, { jobId: jobIdFor(event.replayKey) }), addTimeoutMs, "enqueue");
+    },
+    async counts() {
+      const counts = await withTimeout(queue.getJobCounts("waiting", "active", "delayed", "failed"), addTimeoutMs, "count jobs");
+      return { waiting: counts.waiting ?? 0, active: counts.active ?? 0, delayed: counts.delayed ?? 0, failed: counts.failed ?? 0 };
     },
     readiness: () => (connection.client.isReady ? { ready: true } : { ready: false, reason: "queue redis not connected" }),
     close: () => queue.close(),
