@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The `chatgpt-webhooks` CLI: serve | worker | dev | replay | sign.
+// The `chatgpt-webhooks` CLI: serve | worker | events | dev | replay | sign.
 import { ConfigError } from "../errors.js";
 import { devCommand, DEV_HELP } from "./dev-command.js";
+import { eventsCommand, EVENTS_HELP } from "./events-command.js";
 import { replayCommand, REPLAY_HELP } from "./replay-command.js";
 import { serveCommand, SERVE_HELP } from "./serve-command.js";
 import { signCommand, SIGN_HELP } from "./sign-command.js";
@@ -13,6 +14,7 @@ const HELP = `Usage: chatgpt-webhooks <command> [flags]
 Commands:
   serve   run the receiver configured from env / .env (production)
   worker  run queue workers (DISPATCH=queue) with no listener
+  events  the queue's dead letters (list, show, retry) and counts by state
   dev     run the receiver with an embedded local provider (OAuth server + key endpoint)
   replay  sign fixture events with a fresh timestamp and POST them
   sign    print the signature headers (or a curl command) for a body
@@ -24,6 +26,8 @@ ${SERVE_HELP}
 
 ${WORKER_HELP}
 
+${EVENTS_HELP}
+
 ${DEV_HELP}
 
 ${REPLAY_HELP}
@@ -33,6 +37,7 @@ ${SIGN_HELP}`;
 const COMMANDS: Readonly<Record<string, (args: readonly string[]) => Promise<number>>> = {
   serve: serveCommand,
   worker: workerCommand,
+  events: eventsCommand,
   dev: devCommand,
   replay: replayCommand,
   sign: (args) => signCommand(args, process.env),
@@ -45,7 +50,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return name === undefined ? ExitCode.USAGE : ExitCode.OK;
   }
   const command = COMMANDS[name];
-  if (command === undefined) throw new UsageError(`unknown command "${name}" (expected serve, worker, dev, replay or sign)`);
+  if (command === undefined) throw new UsageError(`unknown command "${name}" (expected serve, worker, events, dev, replay or sign)`);
   return command(args);
 }
 

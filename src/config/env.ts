@@ -82,10 +82,23 @@ function replayStore(env: Env): ServiceConfig["replayStore"] {
 
 function dispatch(env: Env, store: ServiceConfig["replayStore"]): ServiceConfig["dispatch"] {
   if (oneOf(env, "DISPATCH", ["inline", "queue"], "inline") === "inline") return { kind: "inline" };
+  return { kind: "queue", ...queueLocation(env, store, "with DISPATCH=queue") };
+}
+
+function queueLocation(env: Env, store: ServiceConfig["replayStore"], when: string): { readonly url: string; readonly keyPrefix: string } {
   const raw = text(env, "QUEUE_URL") ?? (store.kind === "redis" ? store.url : undefined);
-  if (raw === undefined) throw new ConfigError("QUEUE_URL", "is required with DISPATCH=queue unless REPLAY_STORE is a redis:// URL");
+  if (raw === undefined) throw new ConfigError("QUEUE_URL", `is required ${when} unless REPLAY_STORE is a redis:// URL`);
   if (!isRedisUrl(raw)) throw new ConfigError("QUEUE_URL", "must be a redis:// (or rediss://) URL");
-  return { kind: "queue", url: raw, keyPrefix: redisKeyPrefix(env) };
+  return { url: raw, keyPrefix: redisKeyPrefix(env) };
+}
+
+/**
+ * Where the queue lives, read as `serve` reads it (`QUEUE_URL`, else a Redis `REPLAY_STORE`;
+ * `REDIS_KEY_PREFIX`), whatever `DISPATCH` says: for the `events` commands, which need nothing else.
+ * @throws ConfigError `QUEUE_URL`, `REPLAY_STORE` or `REDIS_KEY_PREFIX`
+ */
+export function loadQueueLocation(env: Env): { readonly url: string; readonly keyPrefix: string } {
+  return queueLocation(env, replayStore(env), "for the events commands");
 }
 
 function loadKeys(env: Env, scheme: SchemeName): ServiceConfig["keys"] {

@@ -9,6 +9,11 @@ import { jobIdFor, type QueuedEvent } from "./queued-event.js";
 /** The BullMQ queue name of webhook events (keys: `{prefix}:webhook-events:...`). */
 export const QUEUE_NAME = "webhook-events";
 
+/** The BullMQ key prefix under a `REDIS_KEY_PREFIX` (`cwr:` gives `cwr:bull`). */
+export function queuePrefixFor(keyPrefix: string): string {
+  return `${keyPrefix}bull`;
+}
+
 /** Options of {@link createJobQueue}. */
 export interface JobQueueOptions {
   /** The queue's Redis (the project's node-redis connection; BullMQ takes the client as is). */
@@ -24,6 +29,9 @@ export interface JobQueueOptions {
   readonly logger: Logger;
 }
 
+/** Jobs by state, as the queue gauges report them. */
+export type QueueCounts = Readonly<Record<"waiting" | "active" | "delayed" | "failed", number>>;
+
 /** Where the receiver puts verified events. */
 export interface JobQueue {
   readonly name: string;
@@ -33,6 +41,11 @@ export interface JobQueue {
    * @throws RedisStoreError `redis_timeout`, `redis_offline` or `redis_failed`
    */
   add(event: QueuedEvent): Promise<void>;
+  /**
+   * Jobs by state now (`failed`: the dead letters), bounded like `add`.
+   * @throws RedisStoreError `redis_timeout`, `redis_offline` or `redis_failed`
+   */
+  counts(): Promise<QueueCounts>;
   /** Whether the queue's Redis answers now (for `/readyz`). */
   readiness(): { readonly ready: boolean; readonly reason?: string };
   /** Closes the queue (the shared connection stays open: its owner closes it). */
@@ -61,6 +74,10 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
     prefix,
     async add(event) {
       await withTimeout(queue.add(event.type, event, { jobId: jobIdFor(event.replayKey) }), addTimeoutMs, "enqueue");
+    },
+    async counts() {
+      const counts = await withTimeout(queue.getJobCounts("waiting", "active", "delayed", "failed"), addTimeoutMs, "count jobs");
+      return { waiting: counts.waiting ?? 0, active: counts.active ?? 0, delayed: counts.delayed ?? 0, failed: counts.failed ?? 0 };
     },
     readiness: () => (connection.client.isReady ? { ready: true } : { ready: false, reason: "queue redis not connected" }),
     close: () => queue.close(),

@@ -2,6 +2,7 @@
 import type { Logger } from "pino";
 import { DeliveryContext } from "../dispatch/delivery-context.js";
 import type { HandlerRegistry } from "../dispatch/handler-registry.js";
+import type { HandlerFailedError } from "../dispatch/handler-failed-error.js";
 import { runHandlers } from "../dispatch/run-handlers.js";
 import { DeliveryFailedError, ErrorCode } from "../errors.js";
 import type { UnknownWebhookEvent } from "../events/openai-events.js";
@@ -41,7 +42,7 @@ export async function runQueuedEvent(
   );
   const outcome = await runHandlers(wanted, parsed, context, deps.handlerTimeoutMs);
   if (outcome.kind === "ok") return "processed";
-  if (outcome.kind === "failed") throw outcome.error;
+  if (outcome.kind === "failed") throw withReasons(outcome.error);
   // Past the timeout the signal has fired; the job keeps its lock until the handlers settle, so
   // the event never runs twice at once. A late success counts (running it again would double it).
   const late = await outcome.settled;
@@ -50,4 +51,17 @@ export async function runQueuedEvent(
     return "processed";
   }
   throw new DeliveryFailedError(ErrorCode.HANDLER_TIMEOUT, `handlers did not finish within ${deps.handlerTimeoutMs} ms, then failed`, { cause: late });
+}
+
+/**
+ * Puts the handlers' own messages in the error's message and stack head: BullMQ keeps only those
+ * (`failedReason`, one `stacktrace` entry per attempt), and `events show` prints them. The error is
+ * this run's own, so changing it touches nobody else.
+ */
+function withReasons(error: HandlerFailedError): HandlerFailedError {
+  const reasons = error.errors.map((reason: unknown) => (reason instanceof Error ? reason.message : String(reason))).join("; ");
+  const frames = (error.stack ?? "").split("\n").slice(1);
+  error.message = `${error.message}: ${reasons}`;
+  error.stack = [`${error.name}: ${error.message}`, ...frames].join("\n");
+  return error;
 }

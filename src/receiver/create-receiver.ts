@@ -9,6 +9,7 @@ import { createPipeline, type DeliveryRequest, type DeliveryResult } from "../pi
 import { createReplayGuard } from "../pipeline/replay-guard.js";
 import { createJobQueue } from "../queue/job-queue.js";
 import { startJobWorkers, type JobWorkers } from "../queue/job-workers.js";
+import { registerQueueGauges } from "../queue/queue-gauges.js";
 import { createEvictionWarning } from "../replay/eviction-warning.js";
 import { createMemoryReplayStore } from "../replay/memory-replay-store.js";
 import { leaseMsFor } from "../replay/replay-policy.js";
@@ -99,6 +100,7 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
     queue === undefined
       ? undefined
       : createJobQueue({ ...queue, attempts: config.jobAttempts, retentionSeconds: config.replayRetentionSeconds, logger });
+  if (jobs !== undefined) registerQueueGauges({ registry: metrics.registry, counts: () => jobs.counts(), clock: config.clock, logger });
   let workers: JobWorkers | undefined;
   const pipeline = createPipeline({
     scheme: schemes[config.scheme],

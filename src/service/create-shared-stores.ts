@@ -3,6 +3,8 @@
 // connection too (the same one when QUEUE_URL is the replay store's Redis).
 import type { Logger } from "pino";
 import type { ServiceConfig } from "../config/env.js";
+import { checkEvictionPolicy } from "../queue/eviction-policy.js";
+import { queuePrefixFor } from "../queue/job-queue.js";
 import type { RateLimitCounterFactory } from "../rate-limit/rate-limit-counter.js";
 import { redisCounter } from "../rate-limit/redis-counter.js";
 import { createRedisConnection, type RedisConnection } from "../redis/redis-connection.js";
@@ -37,11 +39,13 @@ export async function createSharedStores(config: ServiceConfig, logger: Logger):
   const dispatch = config.dispatch;
   const queueConnection =
     dispatch.kind === "inline" ? undefined : store.kind === "redis" && store.url === dispatch.url ? connection : await connect(dispatch.url, logger);
+  // BullMQ needs noeviction: say so at start (serve and worker both come through here).
+  if (queueConnection !== undefined) await checkEvictionPolicy(queueConnection, logger);
   const connections = [...new Set([connection, queueConnection])].filter((c): c is RedisConnection => c !== undefined);
   return {
     replayStore: connection === undefined || store.kind !== "redis" ? undefined : createRedisReplayStore({ connection, keyPrefix: `${store.keyPrefix}replay:`, logger }),
     rateLimitCounter: connection === undefined || store.kind !== "redis" ? undefined : redisCounter(connection, `${store.keyPrefix}rl:`),
-    queue: queueConnection === undefined || dispatch.kind !== "queue" ? undefined : { queueConnection, queuePrefix: `${dispatch.keyPrefix}bull` },
+    queue: queueConnection === undefined || dispatch.kind !== "queue" ? undefined : { queueConnection, queuePrefix: queuePrefixFor(dispatch.keyPrefix) },
     close: async () => {
       await Promise.all(connections.map((c) => c.close()));
     },

@@ -92,6 +92,7 @@ describe("chatgpt-webhooks <command> --help", { timeout: 60_000 }, () => {
     const documented: Record<string, string[]> = {
       serve: ["Usage: chatgpt-webhooks serve"],
       worker: ["Usage: chatgpt-webhooks worker", "WORKER_CONCURRENCY"],
+      events: ["failed", "show", "retry", "--all-failed", "stats", "--json", "QUEUE_URL"],
       dev: ["--port", "--handlers", "--state-dir"],
       replay: ["--url", "--scheme", "--secret", "--tamper", "--timestamp-offset", "--repeat", "--concurrency", "--type", "--expect", "--json", "--state-dir"],
       sign: ["--scheme", "--secret", "--id", "--timestamp", "--curl", "--url"],

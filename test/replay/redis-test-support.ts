@@ -50,8 +50,9 @@ const children = new Set<ChildProcess>();
 /**
  * Prepares a redis-server on `port`; nothing runs until `start()`. With `aofDir` it persists
  * every write (AOF, fsync always), so a restart keeps what it had, as the README advises.
+ * `extraArgs` are more config directives (e.g. `--rename-command CONFIG ""`, as managed Redis does).
  */
-export function redisServer(port: number, aofDir?: string): RedisServerProcess {
+export function redisServer(port: number, aofDir?: string, extraArgs: readonly string[] = []): RedisServerProcess {
   const persistence = aofDir === undefined ? ["--appendonly", "no"] : ["--appendonly", "yes", "--appendfsync", "always", "--dir", aofDir];
   let child: ChildProcess | undefined;
   return {
@@ -60,7 +61,7 @@ export function redisServer(port: number, aofDir?: string): RedisServerProcess {
     async start() {
       const started = spawn(
         "redis-server",
-        ["--port", String(port), "--bind", "127.0.0.1", "--save", "", ...persistence, "--daemonize", "no"],
+        ["--port", String(port), "--bind", "127.0.0.1", "--save", "", ...persistence, "--daemonize", "no", ...extraArgs],
         { stdio: ["ignore", "pipe", "pipe"] },
       );
       child = started;
