@@ -1,10 +1,12 @@
 // `chatgpt-webhooks dev`: the receiver plus an embedded local provider (oidc-provider + key endpoint),
 // wired through the real remote-key flow, with credentials kept in a git-ignored state folder.
 import { loadServiceConfig } from "../config/env.js";
+import { ConfigError } from "../errors.js";
 import { createDevState, DEFAULT_STATE_DIR, readDevState, writeDevState } from "../dev/dev-state.js";
 import { localProviderEnv, startLocalProvider } from "../dev/local-provider.js";
 import { DEV_TOKEN_HEADER } from "../dev/rotate-guard.js";
 import { createLogger } from "../observability/logger.js";
+import { createRedisConnection, redactRedisUrl } from "../redis/redis-connection.js";
 import { startService } from "../service/start-service.js";
 import { flagConfig, integerFlag, parseArgs, parseFlags } from "./parse-flags.js";
 import { installProcessGuards } from "./process-guards.js";
@@ -12,7 +14,11 @@ import { runUntilSignal } from "./run-until-signal.js";
 import { shellQuote } from "./shell-quote.js";
 import { ExitCode, UsageError } from "./usage-error.js";
 
-export const DEV_HELP = `Usage: chatgpt-webhooks dev [--port P] [--handlers PATH] [--state-dir DIR]
+/** The local Redis of `dev --queue`, unless REPLAY_STORE names another. */
+const DEV_REDIS_URL = "redis://127.0.0.1:6379";
+const DEV_KEY_PREFIX = "cwr-dev:";
+
+export const DEV_HELP = `Usage: chatgpt-webhooks dev [--port P] [--handlers PATH] [--state-dir DIR] [--queue]
 
 Starts, in one process, the receiver and a local provider: a real OAuth 2 authorization server
 (client credentials, JWT access tokens) and the key endpoint that serves the signing key to
@@ -22,6 +28,8 @@ production. Credentials and keys are generated once and kept in DIR (git-ignored
   --port P          receiver port (default 8080; 0 picks a free one); the provider takes a free port
   --handlers PATH   module whose default export registers handlers (default: log each event)
   --state-dir DIR   where credentials and keys are kept (default ${DEFAULT_STATE_DIR})
+  --queue           queue mode (DISPATCH=queue) on the local Redis (REPLAY_STORE, default
+                    ${DEV_REDIS_URL}, keys under ${DEV_KEY_PREFIX}), with workers in the same process
 
 Environment variables of "serve" apply (WEBHOOK_SCHEME, HANDLER_TIMEOUT_MS, ...), except the key
 settings, which point at the local provider. Rate limits default to 6000/min and no failure
@@ -31,16 +39,34 @@ replaying tampered events neither locks you out nor delays a key rotation; set t
 
 Exit codes: 0 stopped cleanly, 1 startup failure, 2 usage error.`;
 
+/**
+ * The env of queue mode for dev, after checking that its Redis answers.
+ * @throws ConfigError (`REPLAY_STORE`) saying what to do when no Redis answers
+ */
+async function devQueueEnv(): Promise<Record<string, string>> {
+  const url = process.env.REPLAY_STORE?.startsWith("redis") === true ? process.env.REPLAY_STORE : DEV_REDIS_URL;
+  const connection = createRedisConnection({ url });
+  const ready = await connection.waitUntilReady(2_000);
+  await connection.close();
+  if (!ready) {
+    throw new ConfigError("REPLAY_STORE", `dev --queue needs Redis at ${redactRedisUrl(url)}: start one (redis-server) or set REPLAY_STORE to a redis:// URL`);
+  }
+  return { DISPATCH: "queue", REPLAY_STORE: url, REDIS_KEY_PREFIX: process.env.REDIS_KEY_PREFIX ?? DEV_KEY_PREFIX };
+}
+
 /** Runs the dev command. */
 export async function devCommand(args: readonly string[]): Promise<number> {
   const { values, positionals } = parseFlags(() =>
-    parseArgs(flagConfig(args, { port: { type: "string" }, handlers: { type: "string" }, "state-dir": { type: "string" } })),
+    parseArgs(
+      flagConfig(args, { port: { type: "string" }, handlers: { type: "string" }, "state-dir": { type: "string" }, queue: { type: "boolean", default: false } }),
+    ),
   );
   if (values.help) return void console.log(DEV_HELP), ExitCode.OK;
   if (positionals.length > 0) throw new UsageError(`dev takes no arguments (got "${positionals[0]}")`);
   const port = integerFlag("port", values.port, 0, 65_535) ?? 8080;
   const stateDir = values["state-dir"] ?? DEFAULT_STATE_DIR;
 
+  const queue = values.queue ? await devQueueEnv() : {};
   const state = (await readDevState(stateDir)) ?? createDevState();
   const provider = await startLocalProvider({ state, stateDir });
   const config = loadServiceConfig({
@@ -48,6 +74,7 @@ export async function devCommand(args: readonly string[]): Promise<number> {
     RATE_LIMIT_FAILURES_PER_MINUTE: "0",
     WEBHOOK_KEY_REFRESH_MIN_SECONDS: "0",
     ...process.env,
+    ...queue,
     HOST: "127.0.0.1",
     PORT: String(port),
     HANDLERS: values.handlers,
@@ -76,7 +103,7 @@ export async function devCommand(args: readonly string[]): Promise<number> {
   const stateFlag = values["state-dir"] === undefined ? "" : ` --state-dir ${shellQuote(stateDir)}`;
   console.log(`
 chatgpt-webhook-receiver dev stack
-  webhook URL     ${webhookUrl}   (scheme ${config.scheme})
+  webhook URL     ${webhookUrl}   (scheme ${config.scheme}${config.dispatch.kind === "queue" ? ", queue mode: answers 202 queued" : ""})
   token endpoint  ${provider.tokenEndpoint}   (client credentials)
   key endpoint    ${provider.keyUrl}
   client id       ${state.clientId}   (secret, keys and dev token in ${stateDir}/, git-ignored)

@@ -19,12 +19,13 @@ export function formatTable(rows: readonly DeliveryRow[]): string {
 }
 
 /** One line: how many deliveries, by outcome, how many missed the expected status, total time. */
-export function formatSummary(rows: readonly DeliveryRow[], expected: number, elapsedMs: number): string {
+export function formatSummary(rows: readonly DeliveryRow[], expected: readonly number[], elapsedMs: number): string {
   const byOutcome = new Map<string, number>();
   for (const row of rows) byOutcome.set(row.outcome, (byOutcome.get(row.outcome) ?? 0) + 1);
   const outcomes = [...byOutcome].map(([outcome, count]) => `${count} ${outcome}`).join(", ");
-  const unexpected = rows.filter((row) => row.status !== expected).length;
-  const verdict = unexpected === 0 ? `all answered ${expected}` : `${unexpected} not answered ${expected}`;
+  const unexpected = rows.filter((row) => !expected.includes(row.status)).length;
+  const seen = [...new Set(rows.map((row) => row.status))].join(" / ");
+  const verdict = unexpected === 0 ? `all answered ${seen}` : `${unexpected} not answered ${expected.join(" or ")}`;
   return `${rows.length} ${rows.length === 1 ? "delivery" : "deliveries"} in ${Math.round(elapsedMs)} ms: ${outcomes}; ${verdict}`;
 }
 
