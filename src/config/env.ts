@@ -20,6 +20,7 @@ const INTEGER_VARIABLES: Readonly<Record<IntegerOption, string>> = {
   workerConcurrency: "WORKER_CONCURRENCY",
   jobAttempts: "JOB_ATTEMPTS",
   jobBackoffMs: "JOB_BACKOFF_MS",
+  jobLockMs: "JOB_LOCK_MS",
 };
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;

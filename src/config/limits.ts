@@ -21,6 +21,7 @@ export const INTEGER_SETTINGS = {
   workerConcurrency: { min: 0, max: 1_000, default: 8 },
   jobAttempts: { min: 1, max: 1_000, default: 10 },
   jobBackoffMs: { min: 1, max: 3_600_000, default: 1_000 },
+  jobLockMs: { min: 1_000, max: 3_600_000, default: 30_000 },
 } as const satisfies Record<string, IntegerSetting>;
 
 /** The name of a numeric option. */

@@ -17,6 +17,8 @@ export interface JobWorkersOptions extends RunQueuedEventDependencies {
   readonly attempts: number;
   /** `JOB_BACKOFF_MS`: the first retry's wait. */
   readonly backoffMs: number;
+  /** `JOB_LOCK_MS`: a running job's lock, and how often stalled jobs (dead workers) are looked for. */
+  readonly lockMs: number;
   readonly metrics: ReceiverMetrics;
 }
 
@@ -42,6 +44,8 @@ export function startJobWorkers(options: JobWorkersOptions): JobWorkers {
     prefix: options.prefix,
     concurrency: options.concurrency,
     maxStalledCount: options.attempts,
+    lockDuration: options.lockMs,
+    stalledInterval: options.lockMs,
     settings: { backoffStrategy: (attemptsMade: number) => jobRetryDelayMs(attemptsMade, options.backoffMs) },
   });
   worker.on("completed", (job, outcome) => {

@@ -144,6 +144,7 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
         concurrency: config.workerConcurrency,
         attempts: config.jobAttempts,
         backoffMs: config.jobBackoffMs,
+        lockMs: config.jobLockMs,
         handlers,
         handlerTimeoutMs: config.handlerTimeoutMs,
         sealDedupe: (event) => replay.seal(event.replayKey, event.claimOwner, event.timestamp),

@@ -66,6 +66,11 @@ export interface ReceiverOptions {
   readonly jobAttempts?: number;
   /** Wait before a queued event's first retry, doubling each time up to one hour. Defaults to 1000. */
   readonly jobBackoffMs?: number;
+  /**
+   * A running job's lock, renewed while its handler runs: a worker that dies mid-handler lets
+   * the event run again (on another worker) about this long after. Defaults to 30000.
+   */
+  readonly jobLockMs?: number;
   /** pino logger. Defaults to a silent one. */
   readonly logger?: Logger;
   /** prom-client registry for the receiver's metrics. Defaults to a new one. */

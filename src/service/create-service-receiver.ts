@@ -49,6 +49,7 @@ export async function createServiceReceiver(config: ServiceConfig, logger: Logge
     workerConcurrency: config.workerConcurrency,
     jobAttempts: config.jobAttempts,
     jobBackoffMs: config.jobBackoffMs,
+    jobLockMs: config.jobLockMs,
     logger,
     ...receiverOverrides,
   });
