@@ -1,6 +1,7 @@
 // A HANDLERS module for process tests: appends "start <event id> <pid>" to $RUNS_FILE when a run
 // begins and "done <event id> <pid>" when it ends; with HOLD_RUNS=1 a run never ends (the test kills it).
 import { appendFileSync } from "node:fs";
+import process from "node:process";
 
 export default (receiver) => {
   receiver.on("*", async (event) => {
