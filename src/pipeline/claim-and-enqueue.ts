@@ -16,7 +16,12 @@ export interface EnqueueDependencies {
   readonly scheme: SchemeName;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Fault-injection tests only: called after each step (a test process kills itself there). */
+  readonly afterStep?: ((step: EnqueueStep) => void) | undefined;
 }
+
+/** The steps of the enqueue path, in order. */
+export type EnqueueStep = "claimed" | "queued" | "done";
 
 /** The answer of a step, before the pipeline adds what it learned of the delivery. */
 export type StepAnswer = Pick<DeliveryResult, "status" | "body" | "outcome" | "retryAfterSeconds">;
@@ -39,6 +44,7 @@ export async function claimAndEnqueue(deps: EnqueueDependencies, verified: Verif
   if (claim.status === "in_progress") {
     throw new DeliveryFailedError(ErrorCode.DELIVERY_IN_PROGRESS, "this event is being queued now; retry later");
   }
+  deps.afterStep?.("claimed");
   const queued: QueuedEvent = {
     body: utf8.decode(body),
     id: event.id,
@@ -57,7 +63,9 @@ export async function claimAndEnqueue(deps: EnqueueDependencies, verified: Verif
     deps.logger.warn({ err: error, event_id: event.id, event_type: event.type }, "could not queue a verified event");
     throw new DeliveryFailedError(ErrorCode.QUEUE_UNAVAILABLE, "the event queue is unavailable; retry later", { cause: error });
   }
+  deps.afterStep?.("queued");
   const marking = deps.replay.complete(replayKey, claim.owner, parsed.timestamp);
   if (isThenable(marking)) await marking;
+  deps.afterStep?.("done");
   return { status: 202, body: { status: "queued", id: event.id }, outcome: "queued", retryAfterSeconds: undefined };
 }

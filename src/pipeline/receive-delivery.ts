@@ -19,7 +19,7 @@ import { createInFlight, type InFlight } from "./in-flight.js";
 import { parseEvent } from "./parse-event.js";
 import type { ReplayGuard } from "./replay-guard.js";
 import type { JobQueue } from "../queue/job-queue.js";
-import { claimAndEnqueue } from "./claim-and-enqueue.js";
+import { claimAndEnqueue, type EnqueueStep } from "./claim-and-enqueue.js";
 
 /** One delivery as received: headers and the exact body bytes. */
 export interface DeliveryRequest {
@@ -55,6 +55,8 @@ export interface PipelineDependencies {
   readonly metrics: ReceiverMetrics;
   /** Queue mode: verified events go to this queue instead of the handlers (`claimAndEnqueue`). */
   readonly jobs?: JobQueue | undefined;
+  /** Fault-injection tests only: called after each step of the enqueue path. */
+  readonly afterEnqueueStep?: ((step: EnqueueStep) => void) | undefined;
 }
 
 /**
@@ -172,7 +174,7 @@ export function createPipeline(deps: PipelineDependencies): Pipeline {
   }
 
   const jobs = deps.jobs;
-  const enqueueDeps = jobs === undefined ? undefined : { jobs, replay, scheme: scheme.name, clock, logger };
+  const enqueueDeps = jobs === undefined ? undefined : { jobs, replay, scheme: scheme.name, clock, logger, afterStep: deps.afterEnqueueStep };
 
   async function receive(request: DeliveryRequest): Promise<DeliveryResult> {
     const facts: Facts = { eventId: undefined, eventType: undefined, deliveryId: undefined };

@@ -108,6 +108,7 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
     keySource: config.keySource,
     replay,
     jobs,
+    afterEnqueueStep: config.afterEnqueueStep,
     handlers,
     handlerTimeoutMs: config.handlerTimeoutMs,
     clock: config.clock,

@@ -71,6 +71,11 @@ export interface ReceiverOptions {
    * the event run again (on another worker) about this long after. Defaults to 30000.
    */
   readonly jobLockMs?: number;
+  /**
+   * Fault-injection tests only: called after each step of queue mode's enqueue path
+   * (`"claimed"`, `"queued"`, `"done"`), e.g. to kill the process there. Not for production use.
+   */
+  readonly afterEnqueueStep?: (step: "claimed" | "queued" | "done") => void;
   /** pino logger. Defaults to a silent one. */
   readonly logger?: Logger;
   /** prom-client registry for the receiver's metrics. Defaults to a new one. */
@@ -91,6 +96,7 @@ export interface ReceiverConfig extends Readonly<Record<IntegerOption, number>> 
   readonly logger: Logger | undefined;
   readonly registry: Registry | undefined;
   readonly clock: Clock;
+  readonly afterEnqueueStep: ReceiverOptions["afterEnqueueStep"];
 }
 
 /**
@@ -115,6 +121,7 @@ export function resolveOptions(options: ReceiverOptions): ReceiverConfig {
     logger: options.logger,
     registry: options.registry,
     clock: options.clock ?? systemClock,
+    afterEnqueueStep: options.afterEnqueueStep,
   };
 }
 

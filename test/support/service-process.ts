@@ -30,11 +30,12 @@ export async function freePort(): Promise<number> {
 
 /**
  * Starts the service with `env` on 127.0.0.1, port 0 (the kernel picks one: no free-port race),
- * and resolves once it listens, with the URL it logged. It runs in `cwd` (default: the checkout).
+ * and resolves once it listens, with the URL it logged. It runs in `cwd` (default: the checkout);
+ * `entry` is the script and its arguments (default: `src/cli/main.ts serve`).
  */
-export async function startServiceProcess(env: Record<string, string>, cwd = ROOT): Promise<ServiceProcess> {
+export async function startServiceProcess(env: Record<string, string>, cwd = ROOT, entry: readonly string[] = [`${ROOT}src/cli/main.ts`, "serve"]): Promise<ServiceProcess> {
   // Absolute paths, so the service may run in another folder (e.g. one holding a .env).
-  const child: ChildProcess = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), `${ROOT}src/cli/main.ts`, "serve"], {
+  const child: ChildProcess = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), ...entry], {
     cwd,
     env: { ...process.env, LOG_LEVEL: "info", LOG_FORMAT: "json", ...env, HOST: "127.0.0.1", PORT: "0" },
   });
