@@ -8,6 +8,7 @@ export const COMPARISONS: readonly Comparison[] = [
   { scenario: "service", reference: "minimal-receiver", target: { minimum: 0.95, on: "both" } },
   { scenario: "service-remote", reference: "minimal-receiver" },
   { scenario: "service-redis", reference: "minimal-receiver", target: { minimum: 0.85, on: "both" } },
+  { scenario: "service-queue", reference: "minimal-receiver", target: { minimum: 0.7, on: "cpu", sizes: [ONE_KB] } },
   { scenario: "node-adapter", reference: "peer-octokit", target: { minimum: 0.85, on: "cpu", sizes: [ONE_KB] } },
   { scenario: "node-adapter", reference: "minimal-receiver" },
   { scenario: "fetch-adapter", reference: "peer-octokit" },

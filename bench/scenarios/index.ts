@@ -7,6 +7,7 @@ import { peerOctokit } from "./peer-octokit.js";
 import { peerStandardWebhooks } from "./peer-standardwebhooks.js";
 import type { Scenario } from "./scenario.js";
 import { service } from "./service.js";
+import { serviceQueue } from "./service-queue.js";
 import { serviceRedis } from "./service-redis.js";
 import { serviceRemoteKeys } from "./service-remote-keys.js";
 
@@ -17,6 +18,7 @@ export const SCENARIOS: readonly Scenario[] = [
   service,
   serviceRemoteKeys,
   serviceRedis,
+  serviceQueue,
   nodeAdapter,
   fetchAdapter,
   peerStandardWebhooks,
@@ -30,4 +32,4 @@ export const BASELINE_ID = expressBaseline.id;
 export const ALWAYS_RUN: readonly string[] = [BASELINE_ID, minimalReceiver.id];
 
 /** Scenarios running our receiver: their logs carry one outcome line per delivery. */
-export const OURS: readonly string[] = [service.id, serviceRemoteKeys.id, serviceRedis.id, nodeAdapter.id, fetchAdapter.id];
+export const OURS: readonly string[] = [service.id, serviceRemoteKeys.id, serviceRedis.id, serviceQueue.id, nodeAdapter.id, fetchAdapter.id];

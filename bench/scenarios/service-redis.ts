@@ -1,27 +1,17 @@
 // Scenario 4: our service with the Redis replay store (REPLAY_STORE=redis://...).
 import { randomBytes } from "node:crypto";
-import { connect } from "node:net";
+import { redisReachable } from "../lib/redis-keys.js";
 import { ServerStartError } from "../lib/server-process.js";
 import { chatgptSigner } from "../lib/signers.js";
 import { startServiceTarget } from "../lib/start-service-target.js";
 import type { Scenario } from "./scenario.js";
-
-function reachable(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect({ host: hostname, port: Number(port || 6379), timeout: 1_000 });
-    socket.once("connect", () => (socket.destroy(), resolve(true)));
-    socket.once("error", () => resolve(false));
-    socket.once("timeout", () => (socket.destroy(), resolve(false)));
-  });
-}
 
 /** Skipped when no Redis listens at BENCH_REDIS_URL, or when the config refuses a redis:// store. */
 export const serviceRedis: Scenario = {
   id: "service-redis",
   title: "our service (Redis replay store)",
   start: async (context) => {
-    if (!(await reachable(context.redisUrl))) return { skipped: `no Redis at ${context.redisUrl}` };
+    if (!(await redisReachable(context.redisUrl))) return { skipped: `no Redis at ${context.redisUrl}` };
     const secret = randomBytes(32).toString("hex");
     try {
       const env = { WEBHOOK_SECRET: secret, REPLAY_STORE: context.redisUrl };
