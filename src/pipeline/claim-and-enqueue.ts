@@ -7,6 +7,7 @@ import type { JobQueue } from "../queue/job-queue.js";
 import type { QueuedEvent } from "../queue/queued-event.js";
 import type { SchemeName } from "../signature/scheme.js";
 import type { DeliveryResult, Verified } from "./receive-delivery.js";
+import type { ClaimResult } from "../replay/replay-store.js";
 import type { ReplayGuard } from "./replay-guard.js";
 
 /** What the step needs. */
@@ -29,17 +30,30 @@ export type StepAnswer = Pick<DeliveryResult, "status" | "body" | "outcome" | "r
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
+ * The claim, with a store failure reported as the queue's: in queue mode the claim is the first
+ * step of queueing, and the store and the queue usually share one Redis (README, "Queue mode").
+ */
+async function claimFor(replay: ReplayGuard, key: string): Promise<ClaimResult> {
+  try {
+    const claimed = replay.claim(key);
+    return isThenable(claimed) ? await claimed : claimed;
+  } catch (error) {
+    if (!(error instanceof DeliveryFailedError) || error.code !== ErrorCode.REPLAY_STORE_UNAVAILABLE) throw error;
+    throw new DeliveryFailedError(ErrorCode.QUEUE_UNAVAILABLE, "the event queue is unavailable; retry later", { cause: error });
+  }
+}
+
+/**
  * Claims the event (`duplicate` -> 200, `in_progress` -> 409), adds its job, then marks it done
  * for the retention and answers `202 queued` only once Redis has the job. An enqueue that fails
  * or outlives its bound releases the claim and answers 503 `queue_unavailable`: nothing
  * acknowledged is lost. A receiver dying after the claim blocks the event until the lease ends;
  * after the add, the job id (the encoded dedupe key) keeps a retry from queueing it twice.
- * @throws DeliveryFailedError `delivery_in_progress`, `replay_store_unavailable` or `queue_unavailable`
+ * @throws DeliveryFailedError `delivery_in_progress` or `queue_unavailable` (also when the claim's store fails)
  */
 export async function claimAndEnqueue(deps: EnqueueDependencies, verified: Verified, body: Uint8Array): Promise<StepAnswer> {
   const { parsed, event, replayKey } = verified;
-  const claimed = deps.replay.claim(replayKey);
-  const claim = isThenable(claimed) ? await claimed : claimed;
+  const claim = await claimFor(deps.replay, replayKey);
   if (claim.status === "duplicate") return { status: 200, body: { status: "duplicate", id: event.id }, outcome: "duplicate", retryAfterSeconds: undefined };
   if (claim.status === "in_progress") {
     throw new DeliveryFailedError(ErrorCode.DELIVERY_IN_PROGRESS, "this event is being queued now; retry later");
