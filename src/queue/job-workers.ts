@@ -7,6 +7,9 @@ import { jobRetryDelayMs } from "./job-retry.js";
 import type { QueuedEvent } from "./queued-event.js";
 import { runQueuedEvent, type RunQueuedEventDependencies } from "./run-queued-event.js";
 
+/** Shortest gap between two "queue worker error" log lines. */
+const ERROR_LOG_EVERY_MS = 10_000;
+
 /** Options of {@link startJobWorkers}. */
 export interface JobWorkersOptions extends RunQueuedEventDependencies {
   readonly connection: RedisConnection;
@@ -63,7 +66,19 @@ export function startJobWorkers(options: JobWorkersOptions): JobWorkers {
       logger.warn(fields, "queued event failed; it will be retried");
     }
   });
-  worker.on("error", (error) => logger.warn({ err: error }, "queue worker error"));
+  let lastErrorLogAt = Number.NEGATIVE_INFINITY;
+  let unlogged = 0;
+  worker.on("error", (error) => {
+    // At most one line per 10 s, with how many errors it stands for: while Redis is down, BullMQ
+    // retries a fetch at once on the fail-fast client's "offline" errors (it waits only on
+    // ioredis' connection errors), so errors come once per turn.
+    unlogged++;
+    const now = Date.now();
+    if (now - lastErrorLogAt < ERROR_LOG_EVERY_MS) return;
+    logger.warn({ err: error, errors: unlogged }, "queue worker error");
+    lastErrorLogAt = now;
+    unlogged = 0;
+  });
 
   let closing: Promise<void> | undefined;
   return {
