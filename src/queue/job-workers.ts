@@ -1,5 +1,6 @@
 // The worker side of BullMQ: WORKER_CONCURRENCY runs of queued events, retries with backoff, dead letters, bounded close.
 import { Worker, type Job } from "bullmq";
+import type { Clock } from "../clock.js";
 import type { ReceiverMetrics } from "../observability/metrics.js";
 import type { RedisConnection } from "../redis/redis-connection.js";
 import { QUEUE_NAME } from "./job-queue.js";
@@ -23,6 +24,8 @@ export interface JobWorkersOptions extends RunQueuedEventDependencies {
   /** `JOB_LOCK_MS`: a running job's lock, and how often stalled jobs (dead workers) are looked for. */
   readonly lockMs: number;
   readonly metrics: ReceiverMetrics;
+  /** The receiver's clock (time in queue, the error-log throttle). */
+  readonly clock: Clock;
 }
 
 /** Running workers. */
@@ -39,7 +42,7 @@ export function startJobWorkers(options: JobWorkersOptions): JobWorkers {
   const { logger, metrics } = options;
   const processor = async (job: Job<QueuedEvent>): Promise<string> => {
     const attempt = job.attemptsMade + 1;
-    if (attempt === 1) metrics.jobQueueDuration.observe(Math.max(0, Date.now() - job.data.queuedAt) / 1000);
+    if (attempt === 1) metrics.jobQueueDuration.observe(Math.max(0, options.clock.now() - job.data.queuedAt) / 1000);
     return runQueuedEvent(options, job.data, attempt);
   };
   const worker = new Worker<QueuedEvent, string>(QUEUE_NAME, processor, {
@@ -73,7 +76,7 @@ export function startJobWorkers(options: JobWorkersOptions): JobWorkers {
     // retries a fetch at once on the fail-fast client's "offline" errors (it waits only on
     // ioredis' connection errors), so errors come once per turn.
     unlogged++;
-    const now = Date.now();
+    const now = options.clock.now();
     if (now - lastErrorLogAt < ERROR_LOG_EVERY_MS) return;
     logger.warn({ err: error, errors: unlogged }, "queue worker error");
     lastErrorLogAt = now;

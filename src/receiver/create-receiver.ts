@@ -146,6 +146,7 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
         attempts: config.jobAttempts,
         backoffMs: config.jobBackoffMs,
         lockMs: config.jobLockMs,
+        clock: config.clock,
         handlers,
         handlerTimeoutMs: config.handlerTimeoutMs,
         sealDedupe: (event) => replay.seal(event.replayKey, event.claimOwner, event.timestamp),

@@ -1,30 +1,12 @@
 // The replay guard's "done" mark: it lands over the memory store, is retried in the background after a failure, and foreign thenables are awaited.
-import pino from "pino";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createReceiverMetrics } from "../../../src/observability/metrics.js";
-import { createReplayGuard } from "../../../src/pipeline/replay-guard.js";
 import { createMemoryReplayStore } from "../../../src/replay/memory-replay-store.js";
 import type { ReplayStore } from "../../../src/replay/replay-store.js";
+import { guardOver as guardWithLease } from "../../support/replay-guard-harness.js";
 
 const LEASE_MS = 30_000;
-/** The clock vitest's fake timers move (Date.now), so store ttls and guard timers agree. */
-const timerClock = { now: () => Date.now() };
 const SIGNED_AT = () => Math.floor(Date.now() / 1000);
-
-function guardOver(store: ReplayStore) {
-  const metrics = createReceiverMetrics();
-  const guard = createReplayGuard({
-    store,
-    leaseMs: LEASE_MS,
-    retentionSeconds: 345_600,
-    toleranceSeconds: 300,
-    clock: timerClock,
-    logger: pino({ level: "silent" }),
-    metrics,
-  });
-  const lost = async (): Promise<number> => (await metrics.replayCompleteFailures.get()).values[0]?.value ?? 0;
-  return { guard, lost };
-}
+const guardOver = (store: ReplayStore) => guardWithLease(store, LEASE_MS);
 
 async function claimed(guard: ReturnType<typeof guardOver>["guard"], key: string): Promise<string> {
   const claim = await guard.claim(key);

@@ -1,17 +1,13 @@
 // A handler that outlives its timeout keeps its claim until it settles: no second run at once, at any timeout.
-import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createReceiverMetrics } from "../../../src/observability/metrics.js";
-import { createReplayGuard } from "../../../src/pipeline/replay-guard.js";
 import { createMemoryReplayStore } from "../../../src/replay/memory-replay-store.js";
 import { leaseMsFor } from "../../../src/replay/replay-policy.js";
 import type { ReplayStore } from "../../../src/replay/replay-store.js";
 import { createWebhookReceiver as createReceiver } from "../../../src/receiver/create-receiver.js";
 import { chatgptHeaders } from "../../support/independent-signers.js";
+import { guardOver, timerClock } from "../../support/replay-guard-harness.js";
 
 const SECRET = "slow-handler-secret-0123456789";
-/** vitest's fake timers move Date.now: the store, the guard and the handler timeout share it. */
-const timerClock = { now: () => Date.now() };
 
 beforeEach(() => {
   vi.useFakeTimers({ now: 1_700_000_000_000 });
@@ -27,21 +23,6 @@ function overTheNetwork(store: ReplayStore): ReplayStore {
     extend: (key, owner, ms) =>
       new Promise<boolean>((resolve) => setTimeout(() => resolve(store.extend(key, owner, ms) as boolean), 20)),
   };
-}
-
-function guardOver(store: ReplayStore, leaseMs: number) {
-  const metrics = createReceiverMetrics();
-  const guard = createReplayGuard({
-    store,
-    leaseMs,
-    retentionSeconds: 345_600,
-    toleranceSeconds: 300,
-    clock: timerClock,
-    logger: pino({ level: "silent" }),
-    metrics,
-  });
-  const lostClaims = async (): Promise<number> => (await metrics.replayLostClaims.get()).values[0]?.value ?? 0;
-  return { guard, lostClaims };
 }
 
 describe("the claim of a handler past its timeout", () => {
