@@ -20,6 +20,8 @@ export interface ReceiverMetrics {
   readonly jobs: Counter<"outcome">;
   /** Queue mode: seconds from queueing to a job's first run. */
   readonly jobQueueDuration: Histogram;
+  /** Queue mode: errors the workers met talking to Redis (fetching, locking, completing jobs). */
+  readonly queueWorkerErrors: Counter;
 }
 
 /** Creates the metrics on `registry` (a new one by default, so receivers do not collide). */
@@ -78,6 +80,11 @@ export function createReceiverMetrics(registry: Registry = new Registry()): Rece
       name: "webhook_job_queue_seconds",
       help: "Time from queueing an event to its first run",
       buckets: [0.005, 0.025, 0.1, 0.5, 1, 5, 30, 120, 600],
+      registers: [registry],
+    }),
+    queueWorkerErrors: new Counter({
+      name: "webhook_queue_worker_errors_total",
+      help: "Errors queue workers met talking to Redis (fetching, locking or completing jobs)",
       registers: [registry],
     }),
   };

@@ -4,12 +4,16 @@ import type { Clock } from "../clock.js";
 import type { ReceiverMetrics } from "../observability/metrics.js";
 import type { RedisConnection } from "../redis/redis-connection.js";
 import { QUEUE_NAME } from "./job-queue.js";
+import { bullmqConnection } from "./bullmq-connection.js";
 import { jobRetryDelayMs } from "./job-retry.js";
 import type { QueuedEvent } from "./queued-event.js";
 import { runQueuedEvent, type RunQueuedEventDependencies } from "./run-queued-event.js";
 
 /** Shortest gap between two "queue worker error" log lines. */
 const ERROR_LOG_EVERY_MS = 10_000;
+
+/** While Redis is away, how often a worker tries again to fetch, or to record a finished job. */
+const REDIS_RETRY_MS = 1_000;
 
 /** Options of {@link startJobWorkers}. */
 export interface JobWorkersOptions extends RunQueuedEventDependencies {
@@ -40,13 +44,16 @@ export interface JobWorkers {
 /** Starts the workers. */
 export function startJobWorkers(options: JobWorkersOptions): JobWorkers {
   const { logger, metrics } = options;
+  const running = new RunningJobs();
   const processor = async (job: Job<QueuedEvent>): Promise<string> => {
     const attempt = job.attemptsMade + 1;
     if (attempt === 1) metrics.jobQueueDuration.observe(Math.max(0, options.clock.now() - job.data.queuedAt) / 1000);
+    running.add(job.id);
     return runQueuedEvent(options, job.data, attempt);
   };
   const worker = new Worker<QueuedEvent, string>(QUEUE_NAME, processor, {
-    connection: options.connection.client,
+    connection: bullmqConnection(options.connection.client),
+    runRetryDelay: REDIS_RETRY_MS,
     prefix: options.prefix,
     concurrency: options.concurrency,
     maxStalledCount: options.attempts,
@@ -55,11 +62,13 @@ export function startJobWorkers(options: JobWorkersOptions): JobWorkers {
     settings: { backoffStrategy: (attemptsMade: number) => jobRetryDelayMs(attemptsMade, options.backoffMs) },
   });
   worker.on("completed", (job, outcome) => {
+    running.remove(job.id);
     metrics.jobs.inc({ outcome });
     logger.info({ event_id: job.data.id, event_type: job.data.type, attempt: job.attemptsMade, outcome }, "queued event handled");
   });
   worker.on("failed", (job, error) => {
     if (job === undefined) return;
+    running.remove(job.id);
     const fields = { err: error, event_id: job.data.id, event_type: job.data.type, attempt: job.attemptsMade };
     if (job.attemptsMade >= (job.opts.attempts ?? 1)) {
       metrics.jobs.inc({ outcome: "dead_lettered" });
@@ -72,10 +81,10 @@ export function startJobWorkers(options: JobWorkersOptions): JobWorkers {
   let lastErrorLogAt = Number.NEGATIVE_INFINITY;
   let unlogged = 0;
   worker.on("error", (error) => {
-    // At most one line per 10 s, with how many errors it stands for: while Redis is down, BullMQ
-    // retries a fetch at once on the fail-fast client's "offline" errors (it waits only on
-    // ioredis' connection errors), so errors come once per turn.
+    // At most one line per 10 s, with how many errors it stands for: during a Redis outage every
+    // worker's fetch, lock renewal and stalled-job check fails once per retry.
     unlogged++;
+    metrics.queueWorkerErrors.inc();
     const now = options.clock.now();
     if (now - lastErrorLogAt < ERROR_LOG_EVERY_MS) return;
     logger.warn({ err: error, errors: unlogged }, "queue worker error");
@@ -88,8 +97,11 @@ export function startJobWorkers(options: JobWorkersOptions): JobWorkers {
     close(graceMs) {
       closing ??= (async () => {
         let timer: NodeJS.Timeout | undefined;
+        // Done when the jobs running now are finished and recorded: BullMQ's own pause also waits
+        // for a fetch in flight, which retries until Redis answers.
         const finished = await Promise.race([
           worker.pause().then(() => true),
+          running.idle().then(() => true),
           new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
         ]);
         clearTimeout(timer);
@@ -99,4 +111,25 @@ export function startJobWorkers(options: JobWorkersOptions): JobWorkers {
       return closing;
     },
   };
+}
+
+/** The jobs this process is running, from their start until BullMQ has recorded their end; and a wait for none. */
+class RunningJobs {
+  readonly #ids = new Set<string | undefined>();
+  #waiters: Array<() => void> = [];
+
+  add(id: string | undefined): void {
+    this.#ids.add(id);
+  }
+
+  remove(id: string | undefined): void {
+    this.#ids.delete(id);
+    if (this.#ids.size === 0) for (const wake of this.#waiters.splice(0)) wake();
+  }
+
+  /** Resolves once no job is running (at once when none is). */
+  idle(): Promise<void> {
+    if (this.#ids.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
 }

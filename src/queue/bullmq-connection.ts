@@ -1,0 +1,43 @@
+// The Redis client as BullMQ's workers see it: node-redis' "connection lost" errors reported as BullMQ's own ConnectionClosedError.
+import { ConnectionClosedError } from "bullmq";
+import { ClientClosedError, ClientOfflineError, ConnectionTimeoutError, SocketClosedUnexpectedlyError } from "redis";
+import { isThenable } from "../maybe-promise.js";
+import type { RedisClient } from "../redis/redis-connection.js";
+
+/** node-redis errors that mean "Redis is not reachable right now", not "this command is wrong". */
+export function isConnectionLoss(error: unknown): boolean {
+  return (
+    error instanceof ClientOfflineError ||
+    error instanceof ClientClosedError ||
+    error instanceof SocketClosedUnexpectedlyError ||
+    error instanceof ConnectionTimeoutError ||
+    (error as { code?: unknown } | null)?.code === "ECONNREFUSED"
+  );
+}
+
+function asConnectionClosed(error: unknown): never {
+  if (isConnectionLoss(error)) throw new ConnectionClosedError((error as Error).message, error);
+  throw error;
+}
+
+/**
+ * Wraps `client` (and its duplicates) so that a command failing because Redis is away rejects
+ * with BullMQ's `ConnectionClosedError`. BullMQ waits and retries only on connection errors it
+ * recognizes (ioredis' own); on node-redis' fail-fast errors it retried a fetch at once, a busy
+ * loop for the whole outage, and failed a job whose handlers had finished when its completion
+ * could not be written, so the event ran again (docs/ARCHITECTURE.md, "Queue mode").
+ */
+export function bullmqConnection(client: RedisClient): RedisClient {
+  return new Proxy(client, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== "function") return value;
+      const method = value as (...args: unknown[]) => unknown;
+      if (property === "duplicate") return (...args: unknown[]) => bullmqConnection(method.apply(target, args) as RedisClient);
+      return (...args: unknown[]) => {
+        const result = method.apply(target, args);
+        return isThenable(result) ? Promise.resolve(result).catch(asConnectionClosed) : result;
+      };
+    },
+  });
+}
