@@ -16,6 +16,7 @@ export const ErrorCode = {
   REPLAY_STORE_UNAVAILABLE: "replay_store_unavailable",
   HANDLER_TIMEOUT: "handler_timeout",
   QUEUE_UNAVAILABLE: "queue_unavailable",
+  FORBIDDEN_SOURCE: "forbidden_source",
 } as const;
 
 /** One of the stable error codes of README, "Status and error codes". */
@@ -39,6 +40,13 @@ export class DeliveryRejectedError extends WebhookError {
 
   constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
     super(code, message, options);
+  }
+}
+
+/** The client's address is not in `ALLOWED_SOURCE_IPS` (README, "Source allowlist"): refused before its body is read. */
+export class ForbiddenSourceError extends DeliveryRejectedError {
+  constructor() {
+    super(ErrorCode.FORBIDDEN_SOURCE, "this source address may not deliver webhooks here");
   }
 }
 

@@ -15,7 +15,7 @@ export type { VerifyOptions } from "./signature/sign-and-verify.js";
 export type { VerifiedSignature } from "./signature/verify-delivery.js";
 export type { SchemeName, SignInput } from "./signature/scheme.js";
 export type { HeaderInput } from "./signature/headers.js";
-export { ConfigError, DeliveryFailedError, DeliveryRejectedError, ErrorCode, WebhookError } from "./errors.js";
+export { ConfigError, DeliveryFailedError, DeliveryRejectedError, ErrorCode, ForbiddenSourceError, WebhookError } from "./errors.js";
 export { HandlerFailedError } from "./dispatch/handler-failed-error.js";
 export type { HandlerContext, WebhookHandler } from "./dispatch/handler.js";
 export { OPENAI_EVENT_TYPES } from "./events/openai-events.js";

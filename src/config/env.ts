@@ -7,6 +7,7 @@ import { INTEGER_SETTINGS, type IntegerOption } from "./limits.js";
 import { loadRemoteKeyConfig, type RemoteKeyConfig } from "./remote-env.js";
 import { splitSecrets, validateSecrets } from "./secrets.js";
 import { parseTrustProxy, type TrustProxy } from "./trust-proxy.js";
+import { parseSourceAllowlist } from "../receiver/source-allowlist.js";
 
 /** The environment variable of each numeric option. */
 const INTEGER_VARIABLES: Readonly<Record<IntegerOption, string>> = {
@@ -45,6 +46,8 @@ export interface ServiceConfig extends Readonly<Record<IntegerOption, number>> {
   readonly handlersModule: string | undefined;
   /** Express `trust proxy`: a hop count or an address / CIDR list (`true` is refused). */
   readonly trustProxy: TrustProxy | undefined;
+  /** `ALLOWED_SOURCE_IPS`: addresses and CIDR blocks allowed to deliver (validated); `undefined`: every source. */
+  readonly allowedSourceIps: readonly string[] | undefined;
   readonly logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -117,6 +120,11 @@ function loadKeys(env: Env, scheme: SchemeName): ServiceConfig["keys"] {
   return { kind: "static", secrets };
 }
 
+function allowedSourceIps(env: Env): readonly string[] | undefined {
+  const raw = text(env, "ALLOWED_SOURCE_IPS");
+  return raw === undefined ? undefined : parseSourceAllowlist(raw, "ALLOWED_SOURCE_IPS").entries;
+}
+
 /**
  * Reads and validates the service configuration.
  * @throws ConfigError naming the first variable at fault (secrets are never echoed)
@@ -142,6 +150,7 @@ export function loadServiceConfig(env: Env): ServiceConfig {
     dispatch: dispatch(env, store),
     handlersModule: text(env, "HANDLERS"),
     trustProxy: trustProxyText === undefined ? undefined : parseTrustProxy(trustProxyText, "TRUST_PROXY"),
+    allowedSourceIps: allowedSourceIps(env),
     logLevel: oneOf(env, "LOG_LEVEL", LOG_LEVELS, "info"),
   };
 }

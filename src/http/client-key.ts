@@ -1,4 +1,4 @@
-// The rate-limit key of a request: its client IP, computed once per connection (or per request behind a proxy).
+// The client address of a request and its rate-limit key, computed once per connection (or per request behind a proxy).
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import type { Request } from "express";
@@ -22,14 +22,25 @@ export function socketClientKey(req: IncomingMessage): string {
   return (socket[CLIENT_KEY] ??= keyForAddress(socket.remoteAddress));
 }
 
+const CLIENT_ADDRESS = Symbol("clientAddress");
+
 /**
- * The client key in Express: with `trust proxy`, the forwarded IP (once per request: `req.ip`
- * walks the X-Forwarded-For chain each time it is read); otherwise the socket's.
+ * The client address in Express: with `trust proxy`, `req.ip`, the forwarded address its rules
+ * vouch for (read once per request: it walks the X-Forwarded-For chain each time); otherwise the
+ * socket's peer, whatever X-Forwarded-For says.
  */
+export function clientAddress(req: Request): string | undefined {
+  if (!req.app.enabled("trust proxy")) return req.socket.remoteAddress;
+  const known = req as Request & { [CLIENT_ADDRESS]?: string | undefined };
+  if (!(CLIENT_ADDRESS in known)) known[CLIENT_ADDRESS] = req.ip;
+  return known[CLIENT_ADDRESS];
+}
+
+/** The client key in Express: the key of {@link clientAddress} (the socket's, once per connection, without `trust proxy`). */
 export function clientKey(req: Request): string {
   if (req.app.enabled("trust proxy")) {
     const keyed = req as Keyed<Request>;
-    return (keyed[CLIENT_KEY] ??= keyForAddress(req.ip));
+    return (keyed[CLIENT_KEY] ??= keyForAddress(clientAddress(req)));
   }
   return socketClientKey(req);
 }

@@ -1,7 +1,7 @@
 // The Express 5 adapter of the front door: the request mapped onto `receiver.handle`, the answer written once.
 import type { Request, RequestHandler } from "express";
 import type { WebhookReceiver } from "../receiver/create-receiver.js";
-import { clientKey } from "./client-key.js";
+import { clientAddress, clientKey } from "./client-key.js";
 import { readNodeBody } from "./read-node-body.js";
 import { writeAnswer } from "./write-answer.js";
 
@@ -13,7 +13,13 @@ import { writeAnswer } from "./write-answer.js";
 export function createExpressHandler(receiver: Pick<WebhookReceiver, "handle">): RequestHandler {
   return (req: Request, res, next) => {
     receiver
-      .handle({ method: req.method, headers: req.headers, clientKey: clientKey(req), readBody: (limit) => readNodeBody(req, limit) })
+      .handle({
+        method: req.method,
+        headers: req.headers,
+        clientKey: clientKey(req),
+        clientAddress: clientAddress(req),
+        readBody: (limit) => readNodeBody(req, limit),
+      })
       .then((answer) => (answer === undefined ? void req.socket.destroy() : writeAnswer(res, answer)), next);
   };
 }

@@ -8,10 +8,11 @@ import { SECURITY_HEADERS } from "./security-headers.js";
 /** Options of {@link createFetchHandler}. */
 export interface FetchHandlerOptions {
   /**
-   * The client address for the per-client rate limits, e.g. Hono's `getConnInfo(c).remote.address`
-   * or the address your platform's proxy vouches for. Without it (or when it returns
-   * `undefined`) the per-client limits do not apply: a fetch `Request` carries no peer address,
-   * and one shared count would let a flood lock every sender out.
+   * The client address for the per-client rate limits and the source allowlist, e.g. Hono's
+   * `getConnInfo(c).remote.address` or the address your platform's proxy vouches for. Without it
+   * (or when it returns `undefined`) the per-client limits do not apply (a fetch `Request` carries
+   * no peer address, and one shared count would let a flood lock every sender out), and a
+   * receiver with `allowedSourceIps` refuses every request (403 `forbidden_source`): fail closed.
    */
   readonly clientAddress?: (request: Request) => string | undefined;
 }
@@ -54,6 +55,7 @@ export function createFetchHandler(receiver: Pick<WebhookReceiver, "handle">, op
       method: request.method,
       headers: request.headers,
       clientKey: address === undefined ? undefined : keyForAddress(address),
+      clientAddress: address,
       readBody: (limit) => readFetchBody(request, limit),
     });
     return answer === undefined ? new Response(null, { status: GONE_STATUS }) : toResponse(answer);

@@ -11,8 +11,9 @@ export interface NodeMiddlewareOptions {
   /** The webhook path this middleware answers (query strings ignored). Defaults to `/webhooks/chatgpt`. */
   readonly path?: string;
   /**
-   * The client address for the per-client rate limits. Defaults to the socket's peer address;
-   * behind a proxy, return the address your proxy vouches for (never a header any client can set).
+   * The client address for the per-client rate limits and the source allowlist. Defaults to the
+   * socket's peer address; behind a proxy, return the address your proxy vouches for (never a
+   * header any client can set).
    */
   readonly clientAddress?: (req: IncomingMessage) => string | undefined;
 }
@@ -40,12 +41,13 @@ function pathOf(url: string | undefined): string {
  */
 export function createNodeMiddleware(receiver: Pick<WebhookReceiver, "handle">, options: NodeMiddlewareOptions = {}): NodeMiddleware {
   const path = options.path ?? "/webhooks/chatgpt";
-  const clientAddress = options.clientAddress;
+  const addressOf = options.clientAddress;
   return (req, res, next) => {
     if (pathOf(req.url) !== path) return next ? next() : writeAnswer(res, NOT_FOUND);
-    const clientKey = clientAddress === undefined ? socketClientKey(req) : keyForAddress(clientAddress(req));
+    const clientAddress = addressOf === undefined ? req.socket.remoteAddress : addressOf(req);
+    const clientKey = addressOf === undefined ? socketClientKey(req) : keyForAddress(clientAddress);
     void receiver
-      .handle({ method: req.method ?? "GET", headers: req.headers, clientKey, readBody: (limit) => readNodeBody(req, limit) })
+      .handle({ method: req.method ?? "GET", headers: req.headers, clientKey, clientAddress, readBody: (limit) => readNodeBody(req, limit) })
       .then((answer) => (answer === undefined ? void req.socket.destroy() : writeAnswer(res, answer)));
   };
 }

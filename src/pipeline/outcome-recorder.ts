@@ -11,6 +11,8 @@ export interface DeliveryRecord {
   readonly eventType?: string | undefined;
   readonly deliveryId?: string | undefined;
   readonly durationMs: number;
+  /** The client address, on a `forbidden_source` refusal (who tried to deliver). */
+  readonly sourceAddress?: string | undefined;
 }
 
 /** Records outcomes: `webhook_deliveries_total{outcome}` and the delivery log line. */
@@ -30,6 +32,7 @@ export function createOutcomeRecorder(logger: Logger, metrics: ReceiverMetrics):
       outcome: record.outcome,
       status: record.status,
       duration_ms: Math.round(record.durationMs * 1000) / 1000,
+      source_address: record.sourceAddress,
     };
     if (record.status < 400) deliveryLog.info(line, "delivery");
     else if (record.status < 500) deliveryLog.warn(line, "delivery rejected");

@@ -122,7 +122,12 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
     logger,
   });
   const record = createOutcomeRecorder(logger, metrics);
-  const handle = createRequestHandler({ pipeline, rateLimits, maxBodyBytes: config.maxBodyBytes, record, clock: config.clock, logger });
+  const handle = createRequestHandler({
+    pipeline,
+    rateLimits,
+    maxBodyBytes: config.maxBodyBytes,
+    allowlist: config.allowlist,
+    record, clock: config.clock, logger });
 
   return {
     on: (type, handler) => handlers.on(type, handler),

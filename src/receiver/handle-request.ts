@@ -1,6 +1,6 @@
 // The front door every adapter shares: limits, method, media type, body size, the pipeline, and one record of the outcome.
 import type { Logger } from "pino";
-import { DeliveryRejectedError, ErrorCode } from "../errors.js";
+import { DeliveryRejectedError, ErrorCode, ForbiddenSourceError } from "../errors.js";
 import type { Clock } from "../clock.js";
 import { isThenable } from "../maybe-promise.js";
 import { INTERNAL_ERROR, toErrorResponse } from "../pipeline/error-response.js";
@@ -10,6 +10,7 @@ import { rateLimitedAnswer } from "../rate-limit/rate-limited-answer.js";
 import type { LimitInfo, RateLimits } from "../rate-limit/rate-limits.js";
 import { getHeader } from "../signature/headers.js";
 import { isJsonContentType } from "./content-type.js";
+import type { SourceAllowlist } from "./source-allowlist.js";
 import type { WebhookAnswer, WebhookRequest } from "./webhook-request.js";
 
 /** What the front door needs. */
@@ -17,6 +18,8 @@ export interface RequestHandlerDependencies {
   readonly pipeline: Pipeline;
   readonly rateLimits: RateLimits;
   readonly maxBodyBytes: number;
+  /** `allowedSourceIps`; `undefined` lets every source in. */
+  readonly allowlist: SourceAllowlist | undefined;
   readonly record: OutcomeRecorder;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -36,6 +39,7 @@ const METHOD_NOT_ALLOWED: WebhookAnswer = {
 };
 const NOT_JSON = new DeliveryRejectedError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
 const CLOSE = { Connection: "close" };
+const FORBIDDEN = new ForbiddenSourceError();
 const ENCODED = new DeliveryRejectedError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "unsupported content encoding");
 
 /** A declared length over the limit: refused before a byte is read, and the connection closed. */
@@ -45,7 +49,8 @@ function declaredTooLarge(request: WebhookRequest, limit: number): boolean {
 }
 
 /**
- * Creates the front door of docs/ARCHITECTURE.md "The path of one delivery": the rate limits (429), the
+ * Creates the front door of docs/ARCHITECTURE.md "The path of one delivery": the source
+ * allowlist (403, `Connection: close`, before anything else), the rate limits (429), the
  * method (405), the media type and encoding (415), a declared length over the limit (413 at
  * once, `Connection: close`), the body read under the limit, then the pipeline. Every answer
  * (a refusal at any step included) is recorded once, and a failed answer is counted against the
@@ -98,6 +103,15 @@ export function createRequestHandler(deps: RequestHandlerDependencies): RequestH
     return { status: response.status, body: response.body, retryAfterSeconds: undefined, headers: undefined };
   };
 
+  // Refused before the rate limits (a forbidden source spends no count) and before a byte of the
+  // body is read; the connection is closed rather than drained.
+  const forbidden = (request: WebhookRequest, started: number): Promise<WebhookAnswer> => {
+    const response = toErrorResponse(FORBIDDEN);
+    const durationMs = performance.now() - started;
+    record({ status: response.status, outcome: response.code, durationMs, sourceAddress: request.clientAddress });
+    return Promise.resolve({ status: response.status, body: response.body, retryAfterSeconds: undefined, headers: CLOSE });
+  };
+
   const handle: RequestHandler = (request) => {
     const started = performance.now();
     const judge = (refused: LimitInfo | undefined): Promise<WebhookAnswer | undefined> => {
@@ -106,6 +120,7 @@ export function createRequestHandler(deps: RequestHandlerDependencies): RequestH
       return Promise.resolve(rateLimitedAnswer(refused, clock));
     };
     try {
+      if (deps.allowlist !== undefined && !deps.allowlist.allows(request.clientAddress)) return forbidden(request, started);
       const admitting = request.clientKey === undefined ? undefined : rateLimits.admit(request.clientKey);
       return (isThenable(admitting) ? Promise.resolve(admitting).then(judge) : judge(admitting)).catch(failed(started));
     } catch (error) {

@@ -13,6 +13,7 @@ import type { RedisConnection } from "../redis/redis-connection.js";
 import { createStaticKeySource } from "../keys/static-key-source.js";
 import type { ReplayStore } from "../replay/replay-store.js";
 import type { SchemeName } from "../signature/scheme.js";
+import { parseSourceAllowlist, type SourceAllowlist } from "./source-allowlist.js";
 import { SCHEME_NAMES } from "../signature/schemes.js";
 
 /** Options of `createReceiver`. Every field but one key setting is optional. */
@@ -43,6 +44,14 @@ export interface ReceiverOptions {
   readonly rateLimitPerMinute?: number;
   /** Failed (400/401/413/415) requests per minute per client IP before all get 429; 0 disables. Defaults to 30. */
   readonly rateLimitFailuresPerMinute?: number;
+  /**
+   * Client addresses and CIDR blocks (IPv4, IPv6; a string may be comma-separated) allowed to
+   * deliver; others get 403 `forbidden_source` before their body is read. The address is the
+   * adapter's: Express's `req.ip` (under `trust proxy`), the socket's peer in `node:http`, the
+   * `clientAddress` of the fetch handler (without one, every request is refused). Defaults to
+   * every source.
+   */
+  readonly allowedSourceIps?: string | readonly string[];
   /** An express-rate-limit store per limiter (to share limits across instances). Defaults to a memory counter. */
   readonly rateLimitStore?: RateLimitStoreFactory;
   /**
@@ -91,6 +100,8 @@ export interface ReceiverConfig extends Readonly<Record<IntegerOption, number>> 
   readonly replayStore: ReplayStore | undefined;
   /** Where rate-limit counts live (memory stores unless an option said otherwise). */
   readonly rateLimitCounter: RateLimitCounterFactory;
+  /** The source allowlist; `undefined`: every source. */
+  readonly allowlist: SourceAllowlist | undefined;
   /** Queue mode's connection and key prefix; `undefined` in inline mode. */
   readonly queue: { readonly connection: RedisConnection; readonly prefix: string } | undefined;
   readonly logger: Logger | undefined;
@@ -117,6 +128,7 @@ export function resolveOptions(options: ReceiverOptions): ReceiverConfig {
     keySource: resolveKeySource(options, scheme),
     replayStore: options.replayStore,
     rateLimitCounter: resolveRateLimitCounter(options),
+    allowlist: options.allowedSourceIps === undefined ? undefined : parseSourceAllowlist(options.allowedSourceIps, "allowedSourceIps"),
     queue: resolveQueue(options),
     logger: options.logger,
     registry: options.registry,

@@ -20,6 +20,12 @@ export interface WebhookRequest {
    * do not apply to it, rather than all unknown clients sharing one count.
    */
   readonly clientKey: string | undefined;
+  /**
+   * The client's address (IPv4 or IPv6), as the adapter knows it under its proxy rules, checked
+   * against `allowedSourceIps`. `undefined` when the adapter cannot know it: with an allowlist,
+   * such a request is refused (403 `forbidden_source`).
+   */
+  readonly clientAddress?: string | undefined;
   /** Reads the exact body bytes, refusing more than `limit` (called at most once). */
   readBody(limit: number): Promise<BodyRead>;
 }

@@ -45,6 +45,7 @@ export async function createServiceReceiver(config: ServiceConfig, logger: Logge
     replayRetentionSeconds: config.replayRetentionSeconds,
     rateLimitPerMinute: config.rateLimitPerMinute,
     rateLimitFailuresPerMinute: config.rateLimitFailuresPerMinute,
+    ...(config.allowedSourceIps === undefined ? {} : { allowedSourceIps: config.allowedSourceIps }),
     ...(stores.queue === undefined ? {} : { dispatch: "queue" as const, ...stores.queue }),
     workerConcurrency: config.workerConcurrency,
     jobAttempts: config.jobAttempts,

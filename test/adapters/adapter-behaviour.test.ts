@@ -54,14 +54,27 @@ describe.each(Object.keys(ADAPTERS) as Array<keyof typeof ADAPTERS>)("the %s ada
   let release = (): void => undefined;
   const gate = { open: () => release(), wait: new Promise<void>((resolve) => (release = resolve)) };
   const receivers: WebhookReceiver[] = [];
+  let forbiddenCount = (): Promise<number> => Promise.resolve(0);
 
   beforeAll(async () => {
     const main = mainReceiver(handled, gate);
     const limited = createWebhookReceiver({ secret: SECRET, rateLimitPerMinute: 1000, rateLimitFailuresPerMinute: 3 });
     const standard = createWebhookReceiver({ scheme: "standard", secret: WHSEC, rateLimitPerMinute: 0, rateLimitFailuresPerMinute: 0 });
     standard.on("*", (e) => void handled.push(e.id));
-    receivers.push(main, limited, standard);
-    server = await ADAPTERS[name]({ "/hooks/main": main, "/hooks/limited": limited, "/hooks/standard": standard });
+    const loopbackOnly = createWebhookReceiver({ secret: SECRET, allowedSourceIps: "127.0.0.0/8, ::1" });
+    const elsewhereOnly = createWebhookReceiver({ secret: SECRET, allowedSourceIps: "203.0.113.0/24, 2001:db8::/32" });
+    receivers.push(main, limited, standard, loopbackOnly, elsewhereOnly);
+    server = await ADAPTERS[name]({
+      "/hooks/main": main,
+      "/hooks/limited": limited,
+      "/hooks/standard": standard,
+      "/hooks/loopback-only": loopbackOnly,
+      "/hooks/elsewhere-only": elsewhereOnly,
+    });
+    forbiddenCount = async () => {
+      const metric = await elsewhereOnly.metrics.registry.getSingleMetric("webhook_deliveries_total")?.get();
+      return metric?.values.find((value) => value.labels.outcome === "forbidden_source")?.value ?? 0;
+    };
   });
   afterAll(async () => {
     gate.open();
@@ -164,6 +177,17 @@ describe.each(Object.keys(ADAPTERS) as Array<keyof typeof ADAPTERS>)("the %s ada
     expect(refused.headers.get("ratelimit-policy")).toBe("3;w=60");
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(await answer(refused)).toMatchObject({ status: 429, body: { error: "rate_limited" } });
+  });
+
+  it("forbidden_source: 403 for an address outside ALLOWED_SOURCE_IPS (counted), and an allowed one is processed", async () => {
+    const body = event("response.completed");
+    const before = await forbiddenCount();
+    expect(await answer(await post("/hooks/elsewhere-only", body, chatgptHeaders(body, SECRET)))).toMatchObject({
+      status: 403,
+      body: { error: "forbidden_source" },
+    });
+    expect(await forbiddenCount()).toBe(before + 1);
+    expect((await answer(await post("/hooks/loopback-only", body, chatgptHeaders(body, SECRET)))).body).toMatchObject({ status: "ignored" });
   });
 
   it("answers only its paths: another path is passed on (next) and ends in a 404", async () => {

@@ -142,6 +142,19 @@ describe("loadServiceConfig values", () => {
     expect(configError({ WEBHOOK_SECRET: SECRET, TRUST_PROXY: raw }).variable).toBe("TRUST_PROXY");
   });
 
+  it("reads ALLOWED_SOURCE_IPS as trimmed entries (unset: every source)", () => {
+    expect(loadServiceConfig({ WEBHOOK_SECRET: SECRET }).allowedSourceIps).toBeUndefined();
+    const config = loadServiceConfig({ WEBHOOK_SECRET: SECRET, ALLOWED_SOURCE_IPS: " 203.0.113.0/24, 2001:db8::1 " });
+    expect(config.allowedSourceIps).toEqual(["203.0.113.0/24", "2001:db8::1"]);
+  });
+
+  it.each(["203.0.113.0/33", "10.0.0.1,,10.0.0.2", "gateway.example", "2001:db8::/200"])("refuses ALLOWED_SOURCE_IPS=%j in one line naming the variable", (raw) => {
+    const error = configError({ WEBHOOK_SECRET: SECRET, ALLOWED_SOURCE_IPS: raw });
+    expect(error.variable).toBe("ALLOWED_SOURCE_IPS");
+    expect(error.message).toMatch(/^ALLOWED_SOURCE_IPS: /);
+    expect(error.message).not.toContain("\n");
+  });
+
   it("reads OPS_HOST only with OPS_PORT, which moves the ops endpoints to their own listener", () => {
     expect(loadServiceConfig({ WEBHOOK_SECRET: SECRET, OPS_HOST: "0.0.0.0" }).ops).toBeUndefined();
     expect(loadServiceConfig({ WEBHOOK_SECRET: SECRET, OPS_PORT: "9464", OPS_HOST: "10.1.2.3" }).ops).toEqual({ host: "10.1.2.3", port: 9464 });

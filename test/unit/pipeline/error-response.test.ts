@@ -11,6 +11,7 @@ const DESIGN_STATUS: Readonly<Record<ErrorCode, number>> = {
   invalid_payload: 400,
   invalid_signature: 401,
   timestamp_out_of_tolerance: 401,
+  forbidden_source: 403,
   delivery_in_progress: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
