@@ -49,8 +49,8 @@ export function contentHash(content: string): string {
  */
 export function watchFiles(options: WatchFilesOptions): WatchedFiles {
   let seen = options.initial ? new Map(options.initial) : undefined;
-  let running: Promise<void> | undefined;
-  let again = false;
+  let tail: Promise<void> = Promise.resolve();
+  let pending: Promise<void> | undefined;
   let closed = false;
 
   async function readAll(): Promise<Map<string, string> | undefined> {
@@ -75,24 +75,20 @@ export function watchFiles(options: WatchFilesOptions): WatchedFiles {
     if (changed) options.onChange(contents);
   }
 
+  // Checks run one at a time; a call while one waits to start shares it (it reads after the call).
   function check(): Promise<void> {
-    if (running !== undefined) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          await checkOnce();
-        } catch {
-          // onChange refused the content: it stays "seen" until the files change again
-        }
-      } while (again && !closed);
-    })().finally(() => {
-      running = undefined;
+    if (pending !== undefined) return pending;
+    const next = tail.then(async () => {
+      pending = undefined;
+      try {
+        await checkOnce();
+      } catch {
+        // onChange refused the content: it stays "seen" until the files change again
+      }
     });
-    return running;
+    pending = next;
+    tail = next;
+    return next;
   }
 
   const watchers: FSWatcher[] = [];
