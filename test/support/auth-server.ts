@@ -1,7 +1,7 @@
 // The tests' authorization server: src/dev's oidc-provider setup, plus request counting and injected failures.
 import type { OutgoingHttpHeaders } from "node:http";
 import type { JSONWebKeySet } from "jose";
-import { startAuthorizationServer } from "../../src/dev/authorization-server.js";
+import { startAuthorizationServer, type AuthorizationServerOptions } from "../../src/dev/authorization-server.js";
 
 /** The resource indicator (RFC 8707) of the key endpoint; tokens for it are JWTs. */
 export const KEY_RESOURCE = "https://keys.webhook.test/";
@@ -15,6 +15,10 @@ export interface AuthServerOptions {
   readonly resourceScope?: string;
   /** Access token life in seconds. Defaults to 3600. */
   readonly accessTokenTtl?: number;
+  /** Defaults to a free port. */
+  readonly port?: number;
+  /** Defaults to a new pair: pass one to restart a server whose tokens must stay verifiable. */
+  readonly signingKeys?: AuthorizationServerOptions["signingKeys"];
 }
 
 /** A canned answer injected in front of the token endpoint. */
@@ -46,6 +50,8 @@ export async function startAuthServer(options: AuthServerOptions): Promise<AuthS
     resourceScope: options.resourceScope ?? "webhooks:verify webhooks:read",
     accessTokenTtl: options.accessTokenTtl,
     tls: options.tls,
+    port: options.port,
+    signingKeys: options.signingKeys,
     intercept: (req, res) => {
       if (req.method !== "POST" || req.url?.startsWith("/token") !== true) return false;
       tokenRequests++;
