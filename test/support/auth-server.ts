@@ -1,5 +1,6 @@
 // The tests' authorization server: src/dev's oidc-provider setup, plus request counting and injected failures.
 import type { OutgoingHttpHeaders } from "node:http";
+import type { TLSSocket } from "node:tls";
 import type { JSONWebKeySet } from "jose";
 import { startAuthorizationServer, type AuthorizationServerOptions } from "../../src/dev/authorization-server.js";
 
@@ -35,6 +36,8 @@ export interface AuthServer {
   readonly jwks: JSONWebKeySet;
   /** Requests that reached the token endpoint so far (injected failures included). */
   tokenRequests(): number;
+  /** The SHA-256 fingerprint of the client certificate of each token request (https only; "" without one). */
+  tokenClientCertificates(): string[];
   /** The next token requests get these answers instead of oidc-provider's. */
   failNext(...failures: InjectedFailure[]): void;
   close(): Promise<void>;
@@ -44,6 +47,7 @@ export interface AuthServer {
 export async function startAuthServer(options: AuthServerOptions): Promise<AuthServer> {
   const injected: InjectedFailure[] = [];
   let tokenRequests = 0;
+  const certificates: string[] = [];
   const server = await startAuthorizationServer({
     clients: options.clients,
     resource: KEY_RESOURCE,
@@ -55,6 +59,8 @@ export async function startAuthServer(options: AuthServerOptions): Promise<AuthS
     intercept: (req, res) => {
       if (req.method !== "POST" || req.url?.startsWith("/token") !== true) return false;
       tokenRequests++;
+      const socket = req.socket as TLSSocket;
+      if (typeof socket.getPeerCertificate === "function") certificates.push(socket.getPeerCertificate().fingerprint256 ?? "");
       const failure = injected.shift();
       if (failure === undefined) return false;
       req.resume();
@@ -67,6 +73,7 @@ export async function startAuthServer(options: AuthServerOptions): Promise<AuthS
     tokenEndpoint: server.tokenEndpoint,
     jwks: server.jwks,
     tokenRequests: () => tokenRequests,
+    tokenClientCertificates: () => [...certificates],
     failNext: (...failures) => void injected.push(...failures),
     close: () => server.close(),
   };
