@@ -122,4 +122,10 @@ describe("WEBHOOK_SECRET_FILE rotated while deliveries stream in", () => {
     expect(service.rawLogs()).not.toContain(tooShort);
     expect(service.rawLogs()).not.toContain(NEW);
   });
+
+  it("stops listening for SIGHUP (and watching) on shutdown", async () => {
+    const before = process.listenerCount("SIGHUP");
+    await service.shutdown();
+    expect(process.listenerCount("SIGHUP")).toBe(before - 1);
+  });
 });
