@@ -82,6 +82,7 @@ export function startSecretFileReloader(options: SecretFileReloaderOptions): Sec
 
   const watched: WatchedFiles[] = groups.map((group) => {
     const applied = new Map(group.initial);
+    const pathOf = new Map([...group.variables].map(([path, variable]) => [variable, path]));
     return watchFiles({
       paths: [...group.variables.keys()],
       initial: group.initial,
@@ -99,7 +100,7 @@ export function startSecretFileReloader(options: SecretFileReloaderOptions): Sec
           const variable = error instanceof ConfigError ? error.variable : (group.variables.get(changed[0] ?? "") ?? "unknown");
           const reason = error instanceof ConfigError ? error.message : "refused";
           metrics.failed(variable, "invalid");
-          logger.error({ variable, path: [...group.variables].find(([, v]) => v === variable)?.[0], reason }, "secret file invalid: the previous value stays");
+          logger.error({ variable, path: pathOf.get(variable), reason }, "secret file invalid: the previous value stays");
           throw error;
         }
         for (const path of changed) {
