@@ -25,6 +25,7 @@ export type { MemoryReplayStoreOptions } from "./replay/memory-replay-store.js";
 export type { ClaimResult, ReplayStore, MaybePromise } from "./replay/replay-store.js";
 export type { KeySource, KeySourceReadiness, VerificationKey } from "./keys/key-source.js";
 export { createStaticKeySource } from "./keys/static-key-source.js";
+export type { StaticKeySource } from "./keys/static-key-source.js";
 export type { DeliveryRequest, DeliveryResult } from "./pipeline/receive-delivery.js";
 export type { Clock } from "./clock.js";
 export { createRedisConnection } from "./redis/redis-connection.js";

@@ -5,7 +5,9 @@ import type { SchemeName } from "../signature/scheme.js";
 import { SCHEME_NAMES } from "../signature/schemes.js";
 import { INTEGER_SETTINGS, type IntegerOption } from "./limits.js";
 import { loadRemoteKeyConfig, type RemoteKeyConfig } from "./remote-env.js";
-import { splitSecrets, validateSecrets } from "./secrets.js";
+import { plainOrFile, readConfigFile } from "./secret-file.js";
+import { splitSecrets, validateSecrets, webhookSecretsFromFile } from "./secrets.js";
+import { contentHash } from "./watched-files.js";
 import { parseTrustProxy, type TrustProxy } from "./trust-proxy.js";
 import { parseSourceAllowlist } from "../receiver/source-allowlist.js";
 
@@ -26,6 +28,13 @@ const INTEGER_VARIABLES: Readonly<Record<IntegerOption, string>> = {
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
+/** Static secrets (`WEBHOOK_SECRET`, or `WEBHOOK_SECRET_FILE` with its path and content hash). */
+export interface StaticKeyConfig {
+  readonly kind: "static";
+  readonly secrets: readonly string[];
+  readonly file: { readonly path: string; readonly hash: string } | undefined;
+}
+
 /** The service configuration. */
 export interface ServiceConfig extends Readonly<Record<IntegerOption, number>> {
   readonly host: string;
@@ -35,7 +44,7 @@ export interface ServiceConfig extends Readonly<Record<IntegerOption, number>> {
   readonly path: string;
   readonly scheme: SchemeName;
   /** Static secrets (`WEBHOOK_SECRET`) or the remote key flow (`WEBHOOK_KEY_URL`): exactly one. */
-  readonly keys: { readonly kind: "static"; readonly secrets: readonly string[] } | ({ readonly kind: "remote" } & RemoteKeyConfig);
+  readonly keys: StaticKeyConfig | ({ readonly kind: "remote" } & RemoteKeyConfig);
   /** `memory` (one instance) or a Redis URL (replay store and rate limits shared by instances). */
   readonly replayStore: { readonly kind: "memory" } | { readonly kind: "redis"; readonly url: string; readonly keyPrefix: string };
   /**
@@ -106,18 +115,23 @@ export function loadQueueLocation(env: Env): { readonly url: string; readonly ke
 }
 
 function loadKeys(env: Env, scheme: SchemeName): ServiceConfig["keys"] {
-  const secretText = text(env, "WEBHOOK_SECRET");
+  const secret = plainOrFile((name) => text(env, name), "WEBHOOK_SECRET");
   const keyUrl = text(env, "WEBHOOK_KEY_URL");
-  if (secretText !== undefined && keyUrl !== undefined) {
-    throw new ConfigError("WEBHOOK_SECRET", "set either WEBHOOK_SECRET (static secrets) or WEBHOOK_KEY_URL (remote keys), not both");
+  const secretVariable = secret !== undefined && "path" in secret ? "WEBHOOK_SECRET_FILE" : "WEBHOOK_SECRET";
+  if (secret !== undefined && keyUrl !== undefined) {
+    throw new ConfigError(secretVariable, `set either ${secretVariable} (static secrets) or WEBHOOK_KEY_URL (remote keys), not both`);
   }
   if (keyUrl !== undefined) return { kind: "remote", ...loadRemoteKeyConfig(env) };
-  if (secretText === undefined) {
-    throw new ConfigError("WEBHOOK_SECRET", "is required unless WEBHOOK_KEY_URL is set (one or more secrets, comma-separated)");
+  if (secret === undefined) {
+    throw new ConfigError("WEBHOOK_SECRET", "is required unless WEBHOOK_SECRET_FILE or WEBHOOK_KEY_URL is set (one or more secrets, comma-separated)");
   }
-  const secrets = splitSecrets(secretText);
-  validateSecrets(secrets, scheme, "WEBHOOK_SECRET");
-  return { kind: "static", secrets };
+  if ("value" in secret) {
+    const secrets = splitSecrets(secret.value);
+    validateSecrets(secrets, scheme, "WEBHOOK_SECRET");
+    return { kind: "static", secrets, file: undefined };
+  }
+  const content = readConfigFile("WEBHOOK_SECRET_FILE", secret.path);
+  return { kind: "static", secrets: webhookSecretsFromFile(content, scheme), file: { path: secret.path, hash: contentHash(content) } };
 }
 
 function allowedSourceIps(env: Env): readonly string[] | undefined {

@@ -1,8 +1,9 @@
 // The remote-key settings of the service (README, "Configuration" and "Connecting to a real provider"): key endpoint, token endpoint, client auth.
-import { readFileSync } from "node:fs";
-import { ConfigError } from "../errors.js";
+import type { ClientAuthOptions } from "../oauth/options.js";
+import { AUTH_FILE_VARIABLES, buildClientAuth, type AuthFileVariable, type ClientAuthSource } from "./client-auth-files.js";
 import { oneOf, required, text, wholeNumber, type Env } from "./env-readers.js";
-import type { ClientAuthOptions, PrivateKeyJwtAuth } from "../oauth/options.js";
+import { plainOrFile, readConfigFile } from "./secret-file.js";
+import { contentHash } from "./watched-files.js";
 
 /** Everything needed to build the token provider and the remote key source. */
 export interface RemoteKeyConfig {
@@ -15,46 +16,32 @@ export interface RemoteKeyConfig {
   readonly scopes: readonly string[];
   readonly audience: string | undefined;
   readonly auth: ClientAuthOptions;
+  /** Where `auth` came from, to build it again when a file changes. */
+  readonly authSource: ClientAuthSource;
+  /** Content hash of each file read for `auth`, by path. */
+  readonly fileHashes: ReadonlyMap<string, string>;
 }
 
 const AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt", "tls_client_auth"] as const;
 const ASSERTION_ALGS = ["RS256", "PS256", "ES256", "EdDSA"] as const;
 const YEAR_SECONDS = 31_536_000;
 
-function pemFile(env: Env, name: string, why: string): string {
-  const path = required(env, name, why);
-  try {
-    return readFileSync(path, "utf8");
-  } catch (error) {
-    throw new ConfigError(name, `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? "read error"})`);
-  }
-}
-
-function clientAuth(env: Env): ClientAuthOptions {
+function authSource(env: Env): ClientAuthSource {
   const method = oneOf(env, "CLIENT_AUTH_METHOD", AUTH_METHODS, "client_secret_basic");
-  const why = `with CLIENT_AUTH_METHOD=${method}`;
-  switch (method) {
-    case "client_secret_basic":
-    case "client_secret_post":
-      return { method, clientSecret: required(env, "CLIENT_SECRET", why) };
-    case "private_key_jwt": {
-      const auth: PrivateKeyJwtAuth = {
-        method,
-        privateKeyPem: pemFile(env, "CLIENT_PRIVATE_KEY_FILE", why),
-        alg: oneOf(env, "CLIENT_ASSERTION_ALG", ASSERTION_ALGS, "RS256"),
-        keyId: text(env, "CLIENT_KEY_ID"),
-        assertionAudience: text(env, "CLIENT_ASSERTION_AUDIENCE"),
-      };
-      return auth;
-    }
-    case "tls_client_auth":
-      return {
-        method,
-        certPem: pemFile(env, "CLIENT_CERT_FILE", why),
-        keyPem: pemFile(env, "CLIENT_KEY_FILE", why),
-        caPem: text(env, "CA_FILE") === undefined ? undefined : pemFile(env, "CA_FILE", why),
-      };
+  const secret = plainOrFile((name) => text(env, name), "CLIENT_SECRET");
+  const files: Partial<Record<AuthFileVariable, string>> = {};
+  for (const variable of AUTH_FILE_VARIABLES) {
+    const path = text(env, variable);
+    if (path !== undefined) files[variable] = path;
   }
+  return {
+    method,
+    clientSecret: secret !== undefined && "value" in secret ? secret.value : undefined,
+    alg: method === "private_key_jwt" ? oneOf(env, "CLIENT_ASSERTION_ALG", ASSERTION_ALGS, "RS256") : "RS256",
+    keyId: text(env, "CLIENT_KEY_ID"),
+    assertionAudience: text(env, "CLIENT_ASSERTION_AUDIENCE"),
+    files,
+  };
 }
 
 /**
@@ -62,6 +49,13 @@ function clientAuth(env: Env): ClientAuthOptions {
  * @throws ConfigError naming the first variable at fault (secret values are never echoed)
  */
 export function loadRemoteKeyConfig(env: Env): RemoteKeyConfig {
+  const source = authSource(env);
+  const fileHashes = new Map<string, string>();
+  const auth = buildClientAuth(source, (variable, path) => {
+    const content = readConfigFile(variable, path);
+    fileHashes.set(path, contentHash(content));
+    return content;
+  });
   const scopes = (text(env, "TOKEN_SCOPES") ?? "webhooks:verify").split(/\s+/).filter((scope) => scope !== "");
   return {
     keyUrl: required(env, "WEBHOOK_KEY_URL", ""),
@@ -72,6 +66,8 @@ export function loadRemoteKeyConfig(env: Env): RemoteKeyConfig {
     clientId: required(env, "CLIENT_ID", "with WEBHOOK_KEY_URL"),
     scopes,
     audience: text(env, "TOKEN_AUDIENCE"),
-    auth: clientAuth(env),
+    auth,
+    authSource: source,
+    fileHashes,
   };
 }

@@ -22,6 +22,8 @@ export interface AuthorizationServerOptions {
   /** Defaults to 127.0.0.1 and a free port. */
   readonly host?: string;
   readonly port?: number;
+  /** The access tokens' signing key pair. Defaults to a new RS256 pair (a restart on the same port may pass the old one). */
+  readonly signingKeys?: Awaited<ReturnType<typeof generateKeyPair>>;
   /** Sees every request first; return true when it answered (extra routes, injected failures). */
   readonly intercept?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
@@ -61,7 +63,7 @@ function mtlsFeature(enabled: boolean): Record<string, unknown> {
 export async function startAuthorizationServer(options: AuthorizationServerOptions): Promise<AuthorizationServer> {
   const specifier = "oidc-provider"; // untyped package: imported through a variable, typed above
   const { default: Provider, errors } = (await import(specifier)) as ProviderModule;
-  const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
+  const { privateKey, publicKey } = options.signingKeys ?? (await generateKeyPair("RS256", { extractable: true }));
   const signingJwk = { ...(await exportJWK(privateKey)), alg: "RS256", use: "sig", kid: "at-signer" };
   const publicJwk = { ...(await exportJWK(publicKey)), alg: "RS256", use: "sig", kid: "at-signer" };
   const server: Server = options.tls

@@ -1,9 +1,9 @@
 // Client authentication strategies: our options mapped onto oauth4webapi's ClientAuth functions.
-import { createPrivateKey } from "node:crypto";
+import { createPrivateKey, X509Certificate } from "node:crypto";
 import { importPKCS8 } from "jose";
 import * as oauth from "oauth4webapi";
 import { ConfigError } from "../errors.js";
-import type { ClientAuthOptions, PrivateKeyJwtAuth } from "./options.js";
+import type { ClientAuthOptions, PrivateKeyJwtAuth, TlsClientAuthOptions } from "./options.js";
 
 /** The key type each assertion algorithm needs. */
 const KEY_TYPES: Record<PrivateKeyJwtAuth["alg"], readonly string[]> = {
@@ -20,7 +20,8 @@ const KEY_TYPES: Record<PrivateKeyJwtAuth["alg"], readonly string[]> = {
  * or the token endpoint, and `alg` is the configured one (oauth4webapi writes `Ed25519` for
  * Ed25519 keys; we send `EdDSA` as configured). For `tls_client_auth` only `client_id` goes in
  * the body: the certificate is on the Agent (see `createHttpClient`).
- * @throws ConfigError (`invalid_config`) naming `CLIENT_PRIVATE_KEY_FILE` when the key is unusable.
+ * @throws ConfigError (`invalid_config`) naming `CLIENT_PRIVATE_KEY_FILE` when the key is unusable, or
+ * `CLIENT_CERT_FILE` / `CLIENT_KEY_FILE` / `CA_FILE` when the TLS material is unreadable or mismatched.
  */
 export function createClientAuth(auth: ClientAuthOptions, tokenEndpoint: string): oauth.ClientAuth {
   switch (auth.method) {
@@ -29,6 +30,7 @@ export function createClientAuth(auth: ClientAuthOptions, tokenEndpoint: string)
     case "client_secret_post":
       return oauth.ClientSecretPost(auth.clientSecret);
     case "tls_client_auth":
+      checkTlsMaterial(auth);
       return oauth.TlsClientAuth();
     case "private_key_jwt":
       return privateKeyJwt(auth, tokenEndpoint);
@@ -70,4 +72,27 @@ function toPkcs8Pem(auth: PrivateKeyJwtAuth): string {
     );
   }
   return key.export({ type: "pkcs8", format: "pem" }).toString();
+}
+
+/** Checks the mTLS certificate, key and CAs parse and belong together (no PEM text in errors). */
+function checkTlsMaterial(auth: TlsClientAuthOptions): void {
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(auth.certPem);
+  } catch {
+    throw new ConfigError("CLIENT_CERT_FILE", "is not a readable PEM certificate");
+  }
+  let key;
+  try {
+    key = createPrivateKey(auth.keyPem);
+  } catch {
+    throw new ConfigError("CLIENT_KEY_FILE", "is not a readable PEM private key");
+  }
+  if (!certificate.checkPrivateKey(key)) throw new ConfigError("CLIENT_KEY_FILE", "does not match the certificate of CLIENT_CERT_FILE");
+  if (auth.caPem === undefined) return;
+  try {
+    new X509Certificate(auth.caPem); // the first certificate of the list must parse
+  } catch {
+    throw new ConfigError("CA_FILE", "is not a readable PEM certificate list");
+  }
 }

@@ -3,11 +3,11 @@ import pino from "pino";
 import { systemClock } from "../clock.js";
 import { createClientAuth } from "./client-auth.js";
 import { TokenError, TokenErrorCode } from "./errors.js";
-import { createHttpClient } from "../http-client/http-client.js";
+import { createHttpClient, type HttpClient } from "../http-client/http-client.js";
 import { isInsecureAllowed } from "../http-client/loopback.js";
 import { createTokenMetrics } from "./metrics.js";
 import type { TokenOutcome } from "./metrics.js";
-import type { TokenProviderOptions } from "./options.js";
+import type { ClientAuthOptions, TokenProviderOptions } from "./options.js";
 import { realSleep, withRetries } from "./retry.js";
 import { cacheEntry, tokenCacheKey } from "./token-cache.js";
 import type { CachedToken } from "./token-cache.js";
@@ -23,6 +23,13 @@ export interface TokenProvider {
   getToken(): Promise<string>;
   /** Drops the cached token (e.g. after a 401 from a resource server). */
   invalidate(): void;
+  /**
+   * Authenticates the next token requests with `auth` (a re-read secret, key or certificate file).
+   * New TLS material gets a new connection pool; the old one closes once its requests are done.
+   * Tokens already issued stay cached until they expire.
+   * @throws ConfigError when the key is unusable (the previous authentication stays)
+   */
+  updateAuth(auth: ClientAuthOptions): void;
   /** Aborts in-flight requests and closes the connection pool. */
   close(): Promise<void>;
 }
@@ -37,12 +44,10 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   const clock = options.clock ?? systemClock;
   const logger = (options.logger ?? pino({ enabled: false })).child({ component: "token-provider" });
   const metrics = createTokenMetrics(options.registry);
-  const http = createHttpClient({
-    tls: options.auth.method === "tls_client_auth" ? options.auth : undefined,
-    dispatcher: options.dispatcher,
-    fetch: options.fetch,
-  });
-  const ctx: TokenRequestContext = {
+  const httpFor = (auth: ClientAuthOptions): HttpClient =>
+    createHttpClient({ tls: auth.method === "tls_client_auth" ? auth : undefined, dispatcher: options.dispatcher, fetch: options.fetch });
+  let http = httpFor(options.auth);
+  let ctx: TokenRequestContext = {
     tokenEndpoint: options.tokenEndpoint,
     clientId: options.clientId,
     scopes: options.scopes,
@@ -117,6 +122,13 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     },
     invalidate() {
       cache.delete(key);
+    },
+    updateAuth(auth) {
+      const clientAuth = createClientAuth(auth, options.tokenEndpoint);
+      const previous = http;
+      if (auth.method === "tls_client_auth") http = httpFor(auth);
+      ctx = { ...ctx, clientAuth, fetch: http.fetch };
+      if (previous !== http) void previous.close().catch(() => undefined);
     },
     async close() {
       closing.abort();

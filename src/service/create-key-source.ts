@@ -5,7 +5,7 @@ import type { Clock } from "../clock.js";
 import type { RemoteKeyConfig } from "../config/remote-env.js";
 import type { SchemeName } from "../signature/scheme.js";
 import { createRemoteKeySource, type RemoteKeySource } from "../keys/remote-key-source.js";
-import { createTokenProvider } from "../oauth/index.js";
+import { createTokenProvider, type TokenProvider } from "../oauth/index.js";
 
 /** Shared wiring of the remote flow. */
 export interface RemoteKeyDependencies {
@@ -21,7 +21,7 @@ export interface RemoteKeyDependencies {
  * provider (section 4). Closing the source also closes the token provider.
  * @throws ConfigError for an insecure endpoint URL or an unusable private key
  */
-export function createServiceKeySource(config: RemoteKeyConfig, deps: RemoteKeyDependencies): RemoteKeySource {
+export function createServiceKeySource(config: RemoteKeyConfig, deps: RemoteKeyDependencies): RemoteKeySource & { readonly tokens: TokenProvider } {
   const tokens = createTokenProvider({
     tokenEndpoint: config.tokenEndpoint,
     clientId: config.clientId,
@@ -45,6 +45,7 @@ export function createServiceKeySource(config: RemoteKeyConfig, deps: RemoteKeyD
   });
   return {
     ...source,
+    tokens,
     getKeys: () => source.getKeys(),
     refreshAfterMismatch: () => source.refreshAfterMismatch(),
     readiness: () => source.readiness(),

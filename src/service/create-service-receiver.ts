@@ -7,7 +7,9 @@ import type { RemoteKeySource } from "../keys/remote-key-source.js";
 import type { ReceiverOptions } from "../receiver/options.js";
 import { createServiceKeySource } from "./create-key-source.js";
 import { createSharedStores, type SharedStores } from "./create-shared-stores.js";
+import { createStaticKeySource } from "../keys/static-key-source.js";
 import { loadHandlers } from "./load-handlers.js";
+import { startSecretFileReloader, type SecretFileReloader } from "./secret-file-reloader.js";
 
 /** The receiver with what the service must start and close around it. */
 export interface ServiceReceiver {
@@ -15,28 +17,37 @@ export interface ServiceReceiver {
   readonly stores: SharedStores;
   /** The remote key source when keys come from `WEBHOOK_KEY_URL` (warm it up to serve). */
   readonly remote: RemoteKeySource | undefined;
+  /** Re-reads of the `*_FILE` secrets (close it on stop); undefined when none is set. */
+  readonly secretFiles: SecretFileReloader | undefined;
 }
 
 /** Options on top of the config, and handlers registered in-process (dev command, tests). */
 export interface ServiceReceiverOverrides extends Partial<ReceiverOptions> {
   /** Registers handlers in-process (the dev command, tests), besides `HANDLERS`. */
   readonly register?: (receiver: Receiver) => void | Promise<void>;
+  /** The fallback poll of secret files. Defaults to 30000 ms. */
+  readonly secretFilePollMs?: number;
 }
 
 /** Builds the receiver and registers the handlers (`HANDLERS`, then `register`). */
 export async function createServiceReceiver(config: ServiceConfig, logger: Logger, overrides: ServiceReceiverOverrides = {}): Promise<ServiceReceiver> {
-  const { register, ...receiverOverrides } = overrides;
+  const { register, secretFilePollMs, ...receiverOverrides } = overrides;
   const registry = receiverOverrides.registry ?? new Registry();
   const remote =
     config.keys.kind === "remote" && receiverOverrides.keySource === undefined && receiverOverrides.secret === undefined
       ? createServiceKeySource(config.keys, { logger, registry, clock: receiverOverrides.clock, scheme: config.scheme })
+      : undefined;
+  // A secret file feeds a static source that can swap its secrets.
+  const fileKeys =
+    config.keys.kind === "static" && config.keys.file !== undefined && receiverOverrides.keySource === undefined && receiverOverrides.secret === undefined
+      ? createStaticKeySource(config.keys.secrets)
       : undefined;
   const stores = await createSharedStores(config, logger);
   const receiver = createReceiver({
     scheme: config.scheme,
     replayStore: stores.replayStore,
     rateLimitCounter: stores.rateLimitCounter,
-    ...(remote !== undefined ? { keySource: remote } : config.keys.kind === "static" ? { secret: config.keys.secrets } : {}),
+    ...(remote !== undefined ? { keySource: remote } : fileKeys !== undefined ? { keySource: fileKeys } : config.keys.kind === "static" ? { secret: config.keys.secrets } : {}),
     registry,
     toleranceSeconds: config.toleranceSeconds,
     maxBodyBytes: config.maxBodyBytes,
@@ -56,5 +67,13 @@ export async function createServiceReceiver(config: ServiceConfig, logger: Logge
   });
   if (config.handlersModule !== undefined) await loadHandlers(config.handlersModule, receiver);
   await register?.(receiver);
-  return { receiver, stores, remote };
+  const keys = config.keys;
+  const secretFiles = startSecretFileReloader({
+    webhookSecret: fileKeys !== undefined && keys.kind === "static" && keys.file !== undefined ? { ...keys.file, scheme: config.scheme, source: fileKeys } : undefined,
+    clientAuth: remote !== undefined && keys.kind === "remote" ? { source: keys.authSource, fileHashes: keys.fileHashes, tokens: remote.tokens } : undefined,
+    logger,
+    registry,
+    pollIntervalMs: secretFilePollMs,
+  });
+  return { receiver, stores, remote, secretFiles };
 }

@@ -18,6 +18,8 @@ export interface RunningService {
   readonly opsServer: Server | undefined;
   /** Its base URL, e.g. `http://127.0.0.1:9090`. */
   readonly opsUrl: string | undefined;
+  /** Re-reads the `*_FILE` secrets now, as `SIGHUP` does (resolves once applied). */
+  reloadSecretFiles(): Promise<void>;
   /** Stops accepting, drains in-flight deliveries (bounded), closes stores. Idempotent. */
   shutdown(): Promise<void>;
 }
@@ -57,7 +59,7 @@ export async function startService(
   overrides: ServiceOverrides = {},
 ): Promise<RunningService> {
   const { serverTimeouts, maxConnections, ...receiverOverrides } = overrides;
-  const { receiver, stores, remote } = await createServiceReceiver(config, logger, receiverOverrides);
+  const { receiver, stores, remote, secretFiles } = await createServiceReceiver(config, logger, receiverOverrides);
   // Queue mode: WORKER_CONCURRENCY workers in this process, once every handler is registered.
   receiver.startWorkers();
 
@@ -84,6 +86,7 @@ export async function startService(
   const shutdown = (): Promise<void> => {
     stopping ??= (async () => {
       shuttingDown = true;
+      secretFiles?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       // Handlers past their timeout keep their claim until they settle; wait for them too, bounded.
@@ -105,7 +108,8 @@ export async function startService(
     })();
     return stopping;
   };
-  return { server, receiver, url, opsServer, opsUrl, shutdown };
+  const reloadSecretFiles = (): Promise<void> => secretFiles?.reload() ?? Promise.resolve();
+  return { server, receiver, url, opsServer, opsUrl, reloadSecretFiles, shutdown };
 }
 
 /** Listens on `host:port` and resolves with the base URL (a wildcard host reads as 127.0.0.1). */

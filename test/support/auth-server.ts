@@ -1,7 +1,8 @@
 // The tests' authorization server: src/dev's oidc-provider setup, plus request counting and injected failures.
 import type { OutgoingHttpHeaders } from "node:http";
+import type { TLSSocket } from "node:tls";
 import type { JSONWebKeySet } from "jose";
-import { startAuthorizationServer } from "../../src/dev/authorization-server.js";
+import { startAuthorizationServer, type AuthorizationServerOptions } from "../../src/dev/authorization-server.js";
 
 /** The resource indicator (RFC 8707) of the key endpoint; tokens for it are JWTs. */
 export const KEY_RESOURCE = "https://keys.webhook.test/";
@@ -15,6 +16,10 @@ export interface AuthServerOptions {
   readonly resourceScope?: string;
   /** Access token life in seconds. Defaults to 3600. */
   readonly accessTokenTtl?: number;
+  /** Defaults to a free port. */
+  readonly port?: number;
+  /** Defaults to a new pair: pass one to restart a server whose tokens must stay verifiable. */
+  readonly signingKeys?: AuthorizationServerOptions["signingKeys"];
 }
 
 /** A canned answer injected in front of the token endpoint. */
@@ -31,6 +36,8 @@ export interface AuthServer {
   readonly jwks: JSONWebKeySet;
   /** Requests that reached the token endpoint so far (injected failures included). */
   tokenRequests(): number;
+  /** The SHA-256 fingerprint of the client certificate of each token request (https only; "" without one). */
+  tokenClientCertificates(): string[];
   /** The next token requests get these answers instead of oidc-provider's. */
   failNext(...failures: InjectedFailure[]): void;
   close(): Promise<void>;
@@ -40,15 +47,20 @@ export interface AuthServer {
 export async function startAuthServer(options: AuthServerOptions): Promise<AuthServer> {
   const injected: InjectedFailure[] = [];
   let tokenRequests = 0;
+  const certificates: string[] = [];
   const server = await startAuthorizationServer({
     clients: options.clients,
     resource: KEY_RESOURCE,
     resourceScope: options.resourceScope ?? "webhooks:verify webhooks:read",
     accessTokenTtl: options.accessTokenTtl,
     tls: options.tls,
+    port: options.port,
+    signingKeys: options.signingKeys,
     intercept: (req, res) => {
       if (req.method !== "POST" || req.url?.startsWith("/token") !== true) return false;
       tokenRequests++;
+      const socket = req.socket as TLSSocket;
+      if (typeof socket.getPeerCertificate === "function") certificates.push(socket.getPeerCertificate().fingerprint256 ?? "");
       const failure = injected.shift();
       if (failure === undefined) return false;
       req.resume();
@@ -61,6 +73,7 @@ export async function startAuthServer(options: AuthServerOptions): Promise<AuthS
     tokenEndpoint: server.tokenEndpoint,
     jwks: server.jwks,
     tokenRequests: () => tokenRequests,
+    tokenClientCertificates: () => [...certificates],
     failNext: (...failures) => void injected.push(...failures),
     close: () => server.close(),
   };

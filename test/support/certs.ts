@@ -12,6 +12,9 @@ export interface TestCerts {
   /** Signed by the CA, subject `CN=webhook-client`. */
   readonly clientCert: string;
   readonly clientKey: string;
+  /** A second one signed by the CA with the same subject (a renewed certificate). */
+  readonly renewedClientCert: string;
+  readonly renewedClientKey: string;
   /** Self-signed with the same subject: must be refused. */
   readonly rogueCert: string;
   readonly rogueKey: string;
@@ -35,6 +38,7 @@ export function generateTestCerts(): TestCerts {
     };
     issue("server", "/CN=127.0.0.1", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
     issue("client", "/CN=webhook-client", "extendedKeyUsage=clientAuth\n");
+    issue("renewed", "/CN=webhook-client", "extendedKeyUsage=clientAuth\n");
     ssl("req", "-x509", ...ec, "-keyout", file("rogue.key"), "-out", file("rogue.crt"), "-subj", "/CN=webhook-client", "-days", "2");
     const read = (name: string): string => readFileSync(file(name), "utf8");
     return {
@@ -43,6 +47,8 @@ export function generateTestCerts(): TestCerts {
       serverKey: read("server.key"),
       clientCert: read("client.crt"),
       clientKey: read("client.key"),
+      renewedClientCert: read("renewed.crt"),
+      renewedClientKey: read("renewed.key"),
       rogueCert: read("rogue.crt"),
       rogueKey: read("rogue.key"),
     };
