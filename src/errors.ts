@@ -16,6 +16,7 @@ export const ErrorCode = {
   REPLAY_STORE_UNAVAILABLE: "replay_store_unavailable",
   HANDLER_TIMEOUT: "handler_timeout",
   QUEUE_UNAVAILABLE: "queue_unavailable",
+  FORWARD_FAILED: "forward_failed",
 } as const;
 
 /** One of the stable error codes of README, "Status and error codes". */

@@ -30,7 +30,8 @@ function pemFile(env: Env, name: string, why: string): string {
   }
 }
 
-function clientAuth(env: Env): ClientAuthOptions {
+/** The client authentication of `CLIENT_AUTH_METHOD` and its variables. @throws ConfigError naming the variable at fault */
+export function clientAuth(env: Env): ClientAuthOptions {
   const method = oneOf(env, "CLIENT_AUTH_METHOD", AUTH_METHODS, "client_secret_basic");
   const why = `with CLIENT_AUTH_METHOD=${method}`;
   switch (method) {

@@ -21,8 +21,11 @@ export interface TokenProvider {
    * @throws TokenError with the RFC 6749 `error` code, or a {@link TokenErrorCode}.
    */
   getToken(): Promise<string>;
-  /** Drops the cached token (e.g. after a 401 from a resource server). */
-  invalidate(): void;
+  /**
+   * Drops the cached token (e.g. after a 401 from a resource server). With `token`, only when the
+   * cache still holds that one: concurrent callers rejected with the same token fetch one new token.
+   */
+  invalidate(token?: string): void;
   /** Aborts in-flight requests and closes the connection pool. */
   close(): Promise<void>;
 }
@@ -36,7 +39,7 @@ export interface TokenProvider {
 export function createTokenProvider(options: TokenProviderOptions): TokenProvider {
   const clock = options.clock ?? systemClock;
   const logger = (options.logger ?? pino({ enabled: false })).child({ component: "token-provider" });
-  const metrics = createTokenMetrics(options.registry);
+  const metrics = createTokenMetrics(options.registry, options.metricsClient);
   const http = createHttpClient({
     tls: options.auth.method === "tls_client_auth" ? options.auth : undefined,
     dispatcher: options.dispatcher,
@@ -115,8 +118,8 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       }
       return fetchToken();
     },
-    invalidate() {
-      cache.delete(key);
+    invalidate(token) {
+      if (token === undefined || cache.get(key)?.accessToken === token) cache.delete(key);
     },
     async close() {
       closing.abort();

@@ -6,7 +6,9 @@ import { createReceiver, type Receiver } from "../http/express-receiver.js";
 import type { RemoteKeySource } from "../keys/remote-key-source.js";
 import type { ReceiverOptions } from "../receiver/options.js";
 import { createServiceKeySource } from "./create-key-source.js";
+import { createServiceForwarder } from "./create-service-forwarder.js";
 import { createSharedStores, type SharedStores } from "./create-shared-stores.js";
+import type { Forwarder } from "../forward/create-forwarder.js";
 import { loadHandlers } from "./load-handlers.js";
 
 /** The receiver with what the service must start and close around it. */
@@ -15,6 +17,8 @@ export interface ServiceReceiver {
   readonly stores: SharedStores;
   /** The remote key source when keys come from `WEBHOOK_KEY_URL` (warm it up to serve). */
   readonly remote: RemoteKeySource | undefined;
+  /** The built-in forward handler when `FORWARD_URL` is set (close it after the receiver). */
+  readonly forwarder: Forwarder | undefined;
 }
 
 /** Options on top of the config, and handlers registered in-process (dev command, tests). */
@@ -55,5 +59,7 @@ export async function createServiceReceiver(config: ServiceConfig, logger: Logge
   });
   if (config.handlersModule !== undefined) await loadHandlers(config.handlersModule, receiver);
   await register?.(receiver);
-  return { receiver, stores, remote };
+  const forwarder = config.forward === undefined ? undefined : createServiceForwarder(config.forward, { logger, registry, clock: receiverOverrides.clock });
+  if (forwarder !== undefined) for (const type of forwarder.registrations) receiver.on(type, forwarder.handler);
+  return { receiver, stores, remote, forwarder };
 }

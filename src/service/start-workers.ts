@@ -19,7 +19,7 @@ export interface RunningWorkers {
 export async function startWorkers(config: ServiceConfig, logger: Logger, overrides: ServiceReceiverOverrides = {}): Promise<RunningWorkers> {
   if (config.dispatch.kind !== "queue") throw new ConfigError("DISPATCH", 'must be "queue" to run workers');
   if (config.workerConcurrency === 0) throw new ConfigError("WORKER_CONCURRENCY", "must be at least 1 to run workers");
-  const { receiver, stores } = await createServiceReceiver(config, logger, overrides);
+  const { receiver, stores, forwarder } = await createServiceReceiver(config, logger, overrides);
   receiver.startWorkers();
   let stopping: Promise<void> | undefined;
   return {
@@ -27,6 +27,7 @@ export async function startWorkers(config: ServiceConfig, logger: Logger, overri
     shutdown: () =>
       (stopping ??= (async () => {
         await receiver.close();
+        await forwarder?.close();
         await stores.close();
       })()),
   };

@@ -20,6 +20,7 @@ const DESIGN_STATUS: Readonly<Record<ErrorCode, number>> = {
   replay_store_unavailable: 503,
   handler_timeout: 503,
   queue_unavailable: 503,
+  forward_failed: 503,
 };
 
 const ALL_CODES = Object.values(ErrorCode);
