@@ -15,6 +15,8 @@ export interface AuthServerOptions {
   readonly resourceScope?: string;
   /** Access token life in seconds. Defaults to 3600. */
   readonly accessTokenTtl?: number;
+  /** More resource indicators and their scopes (an internal service's). Defaults to none. */
+  readonly extraResources?: Readonly<Record<string, string>>;
 }
 
 /** A canned answer injected in front of the token endpoint. */
@@ -45,6 +47,7 @@ export async function startAuthServer(options: AuthServerOptions): Promise<AuthS
     resource: KEY_RESOURCE,
     resourceScope: options.resourceScope ?? "webhooks:verify webhooks:read",
     accessTokenTtl: options.accessTokenTtl,
+    extraResources: options.extraResources,
     tls: options.tls,
     intercept: (req, res) => {
       if (req.method !== "POST" || req.url?.startsWith("/token") !== true) return false;
