@@ -6,9 +6,8 @@ import { startAuthServer, type AuthServer } from "../support/auth-server.js";
 import { loadFixtures, uniqueEvent } from "../support/fixtures.js";
 import { chatgptHeaders } from "../support/independent-signers.js";
 import { startTestService, TEST_SECRET, type TestService } from "../support/service.js";
+import { FORWARD_SECRET, forwardEnv } from "./forward-env.js";
 import { INTERNAL_RESOURCE, INTERNAL_SCOPE, startInternalService, type InternalService } from "./internal-service.js";
-
-export const FORWARD_SECRET = `whsec_${Buffer.from("forward-signing-key-0123456789ab").toString("base64")}`;
 
 let as: AuthServer;
 let internal: InternalService;
@@ -23,20 +22,6 @@ afterEach(async () => {
   await internal.close();
 });
 afterAll(() => as.close());
-
-/** The service's forwarding environment against `as` and `internal`. */
-export function forwardEnv(auth: AuthServer, target: InternalService, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    FORWARD_URL: target.url,
-    TOKEN_ENDPOINT: auth.tokenEndpoint,
-    CLIENT_ID: "basic-client",
-    CLIENT_SECRET: BASIC_SECRET,
-    FORWARD_TOKEN_SCOPES: INTERNAL_SCOPE,
-    FORWARD_TOKEN_AUDIENCE: INTERNAL_RESOURCE,
-    FORWARD_SIGNING_SECRET: FORWARD_SECRET,
-    ...extra,
-  };
-}
 
 async function start(extra: Record<string, string> = {}): Promise<TestService> {
   internal = await startInternalService(as);

@@ -47,7 +47,7 @@ export async function startInternalService(auth: AuthServer): Promise<InternalSe
         try {
           if (token === undefined) throw new Error("no bearer token");
           const { payload } = await jwtVerify(token, jwks, { issuer: auth.issuer, audience: INTERNAL_RESOURCE });
-          if (!String(payload.scope ?? "").split(" ").includes(INTERNAL_SCOPE)) throw new Error("scope missing");
+          if (typeof payload.scope !== "string" || !payload.scope.split(" ").includes(INTERNAL_SCOPE)) throw new Error("scope missing");
           const next = script.shift() ?? { status: 200 };
           status = next.status;
           headers = next.headers ?? {};
