@@ -117,4 +117,19 @@ describe("forwarding (inline)", () => {
     expect(await (await send(service, uniqueEvent("response.completed"))).json()).toMatchObject({ status: "processed" });
     expect(internal.received.map((r) => r.headers["x-webhook-event-type"])).toEqual(["response.completed"]);
   });
+
+  it("answers 503 forward_failed when the internal service does not answer within FORWARD_TIMEOUT_MS, or cannot be reached", async () => {
+    const service = await start({ FORWARD_TIMEOUT_MS: "200" });
+    internal.answerNext({ status: 0 });
+    const body = uniqueEvent();
+    const first = await send(service, body);
+    expect(first.status).toBe(503);
+    expect(await first.json()).toMatchObject({ error: "forward_failed" });
+    expect(service.logs.find((entry) => entry.msg === "forward got no answer")).toMatchObject({ outcome: "timeout" });
+    await internal.close();
+    const second = await send(service, body);
+    expect(second.status).toBe(503);
+    expect(service.logs.filter((entry) => entry.msg === "forward got no answer").map((entry) => entry.outcome)).toEqual(["timeout", "network_error"]);
+    expect(await service.receiver.metrics.registry.metrics()).toMatch(/webhook_forwards_total\{outcome="network_error"\} 1/);
+  });
 });

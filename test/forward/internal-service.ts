@@ -25,7 +25,7 @@ export interface InternalService {
   readonly received: Received[];
   /** Counts every request (wait on it). */
   readonly requests: Counted;
-  /** The next authorized requests get these statuses (then 200). A scripted 401 refuses a valid token. */
+  /** The next authorized requests get these statuses (then 200). A scripted 401 refuses a valid token; status 0 never answers. */
   answerNext(...answers: Array<{ status: number; headers?: Record<string, string> }>): void;
   close(): Promise<void>;
 }
@@ -55,6 +55,7 @@ export async function startInternalService(auth: AuthServer): Promise<InternalSe
           status = 401;
         }
         received.push({ headers: req.headers, body: Buffer.concat(chunks), token, status });
+        if (status === 0) return void requests.add();
         res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify({ status }));
         requests.add();
       })();
