@@ -17,6 +17,7 @@ export const ErrorCode = {
   HANDLER_TIMEOUT: "handler_timeout",
   QUEUE_UNAVAILABLE: "queue_unavailable",
   FORBIDDEN_SOURCE: "forbidden_source",
+  FORWARD_FAILED: "forward_failed",
 } as const;
 
 /** One of the stable error codes of README, "Status and error codes". */

@@ -4,6 +4,7 @@ import { oneOf, text, wholeNumber, type Env } from "./env-readers.js";
 import type { SchemeName } from "../signature/scheme.js";
 import { SCHEME_NAMES } from "../signature/schemes.js";
 import { INTEGER_SETTINGS, type IntegerOption } from "./limits.js";
+import { loadForwardConfig, type ForwardConfig } from "./forward-env.js";
 import { loadRemoteKeyConfig, type RemoteKeyConfig } from "./remote-env.js";
 import { plainOrFile, readConfigFile } from "./secret-file.js";
 import { splitSecrets, validateSecrets, webhookSecretsFromFile } from "./secrets.js";
@@ -53,6 +54,8 @@ export interface ServiceConfig extends Readonly<Record<IntegerOption, number>> {
    */
   readonly dispatch: { readonly kind: "inline" } | { readonly kind: "queue"; readonly url: string; readonly keyPrefix: string };
   readonly handlersModule: string | undefined;
+  /** The built-in forward handler (`FORWARD_URL` and its settings), when set. */
+  readonly forward: ForwardConfig | undefined;
   /** Express `trust proxy`: a hop count or an address / CIDR list (`true` is refused). */
   readonly trustProxy: TrustProxy | undefined;
   /** `ALLOWED_SOURCE_IPS`: addresses and CIDR blocks allowed to deliver (validated); `undefined`: every source. */
@@ -163,6 +166,7 @@ export function loadServiceConfig(env: Env): ServiceConfig {
     replayStore: store,
     dispatch: dispatch(env, store),
     handlersModule: text(env, "HANDLERS"),
+    forward: loadForwardConfig(env),
     trustProxy: trustProxyText === undefined ? undefined : parseTrustProxy(trustProxyText, "TRUST_PROXY"),
     allowedSourceIps: allowedSourceIps(env),
     logLevel: oneOf(env, "LOG_LEVEL", LOG_LEVELS, "info"),

@@ -45,6 +45,15 @@ function authSource(env: Env): ClientAuthSource {
 }
 
 /**
+ * The client authentication of `CLIENT_AUTH_METHOD` and its variables, files read once (the
+ * forward's token client when it has no client of its own).
+ * @throws ConfigError naming the variable at fault
+ */
+export function clientAuth(env: Env): ClientAuthOptions {
+  return buildClientAuth(authSource(env), readConfigFile);
+}
+
+/**
  * Reads the remote-key settings; call only when `WEBHOOK_KEY_URL` is set.
  * @throws ConfigError naming the first variable at fault (secret values are never echoed)
  */

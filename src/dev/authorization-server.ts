@@ -15,6 +15,8 @@ export interface AuthorizationServerOptions {
   readonly resource: string;
   /** Scopes granted for the resource. Defaults to `webhooks:verify`. */
   readonly resourceScope?: string;
+  /** More resource indicators (for example an internal service of FORWARD_URL) and the scopes granted for each. Defaults to none. */
+  readonly extraResources?: Readonly<Record<string, string>>;
   /** Access token life in seconds. Defaults to 3600. */
   readonly accessTokenTtl?: number;
   /** https with client certificates requested (tls_client_auth). Defaults to plain http. */
@@ -87,10 +89,11 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
         defaultResource: () => options.resource,
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx: unknown, indicator: string) => {
-          if (indicator !== options.resource) throw new errors.InvalidTarget();
+          const extra = options.extraResources !== undefined && Object.hasOwn(options.extraResources, indicator) ? options.extraResources[indicator] : undefined;
+          if (indicator !== options.resource && extra === undefined) throw new errors.InvalidTarget();
           return {
-            scope: options.resourceScope ?? "webhooks:verify",
-            audience: options.resource,
+            scope: extra ?? options.resourceScope ?? "webhooks:verify",
+            audience: indicator,
             accessTokenTTL: ttl,
             accessTokenFormat: "jwt",
             jwt: { sign: { alg: "RS256" } },

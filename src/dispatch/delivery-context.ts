@@ -10,6 +10,8 @@ export interface DeliveryFacts {
   readonly timestamp: number;
   readonly scheme: SchemeName;
   readonly deliveryId: string | undefined;
+  /** The exact verified body bytes. */
+  readonly rawBody: Uint8Array;
   /** 1-based run number (queue mode); defaults to 1. */
   readonly attempt?: number;
   /** Unix ms when queued (queue mode). */
@@ -23,6 +25,7 @@ export class DeliveryContext implements AbortableContext {
   readonly timestamp: number;
   readonly scheme: SchemeName;
   readonly deliveryId: string | undefined;
+  readonly rawBody: Uint8Array;
   readonly attempt: number;
   readonly queuedAt: number | undefined;
   #controller: AbortController | undefined;
@@ -37,6 +40,7 @@ export class DeliveryContext implements AbortableContext {
     this.timestamp = facts.timestamp;
     this.scheme = facts.scheme;
     this.deliveryId = facts.deliveryId;
+    this.rawBody = facts.rawBody;
     this.attempt = facts.attempt ?? 1;
     this.queuedAt = facts.queuedAt;
     this.#parentLogger = parentLogger;

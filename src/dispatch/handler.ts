@@ -11,6 +11,8 @@ export interface HandlerContext {
   /** The delivery's signed timestamp, unix seconds. */
   readonly timestamp: number;
   readonly scheme: SchemeName;
+  /** The exact verified body bytes, as signed (never re-serialized): for passing the event on. */
+  readonly rawBody: Uint8Array;
   /** The delivery id from the headers, for correlation (in the chatgpt scheme it is unsigned). */
   readonly deliveryId: string | undefined;
   /** Fired when the delivery passes `HANDLER_TIMEOUT_MS`: stop work and let the sender retry. */

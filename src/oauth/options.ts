@@ -51,6 +51,8 @@ export interface TokenProviderOptions {
   readonly logger?: Logger;
   /** Where the metrics are registered. Defaults to none (metrics not collected). */
   readonly registry?: Registry;
+  /** The `client` label of the token metrics, to tell providers apart (`keys`, `forward`). Defaults to none. */
+  readonly metricsClient?: string;
   /** Per-attempt timeout. Defaults to 10000 ms. */
   readonly timeoutMs?: number;
   /** Retries after the first attempt. Defaults to 3. */

@@ -21,8 +21,11 @@ export interface TokenProvider {
    * @throws TokenError with the RFC 6749 `error` code, or a {@link TokenErrorCode}.
    */
   getToken(): Promise<string>;
-  /** Drops the cached token (e.g. after a 401 from a resource server). */
-  invalidate(): void;
+  /**
+   * Drops the cached token (e.g. after a 401 from a resource server). With `token`, only when the
+   * cache still holds that one: concurrent callers rejected with the same token fetch one new token.
+   */
+  invalidate(token?: string): void;
   /**
    * Authenticates the next token requests with `auth` (a re-read secret, key or certificate file).
    * New TLS material gets a new connection pool; the old one closes once its requests are done.
@@ -43,7 +46,7 @@ export interface TokenProvider {
 export function createTokenProvider(options: TokenProviderOptions): TokenProvider {
   const clock = options.clock ?? systemClock;
   const logger = (options.logger ?? pino({ enabled: false })).child({ component: "token-provider" });
-  const metrics = createTokenMetrics(options.registry);
+  const metrics = createTokenMetrics(options.registry, options.metricsClient);
   const httpFor = (auth: ClientAuthOptions): HttpClient =>
     createHttpClient({ tls: auth.method === "tls_client_auth" ? auth : undefined, dispatcher: options.dispatcher, fetch: options.fetch });
   let http = httpFor(options.auth);
@@ -120,8 +123,8 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       }
       return fetchToken();
     },
-    invalidate() {
-      cache.delete(key);
+    invalidate(token) {
+      if (token === undefined || cache.get(key)?.accessToken === token) cache.delete(key);
     },
     updateAuth(auth) {
       const clientAuth = createClientAuth(auth, options.tokenEndpoint);

@@ -19,6 +19,7 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   replay_store_unavailable: 503,
   handler_timeout: 503,
   queue_unavailable: 503,
+  forward_failed: 503,
 };
 
 /** Code for failures of our own that no other code describes (a bug, never a client's fault). */
@@ -37,6 +38,7 @@ const DEFAULT_RETRY_AFTER: Partial<Record<string, number>> = {
   replay_store_unavailable: 2,
   queue_unavailable: 2,
   handler_timeout: 5,
+  forward_failed: 5,
   delivery_in_progress: 5,
 };
 
@@ -46,6 +48,11 @@ const DEFAULT_RETRY_AFTER: Partial<Record<string, number>> = {
  */
 export function toErrorResponse(error: unknown): ErrorResponse {
   if (error instanceof HandlerFailedError) {
+    if (error.retryable) {
+      // The internal service of FORWARD_URL was down, slow or busy: the sender retries.
+      const waitMs = error.retryAfterMs;
+      return make(ErrorCode.FORWARD_FAILED, "forwarding the event failed; retry later", waitMs === undefined ? undefined : Math.min(3600, Math.max(1, Math.ceil(waitMs / 1000))));
+    }
     return make(ErrorCode.HANDLER_FAILED, "a handler failed; retry later", undefined);
   }
   // Only our delivery errors carry sender-facing codes; any other coded error (a token endpoint's

@@ -141,7 +141,7 @@ export function createPipeline(deps: PipelineDependencies): Pipeline {
   }
 
   /** Steps 2 and 3: claim the event, run its handlers, mark it done or release it. */
-  async function claimAndDispatch(verified: Verified): Promise<Omit<DeliveryResult, keyof Facts>> {
+  async function claimAndDispatch(verified: Verified, body: Uint8Array): Promise<Omit<DeliveryResult, keyof Facts>> {
     const { parsed, event, replayKey } = verified;
     const claimed = replay.claim(replayKey);
     const claim = isThenable(claimed) ? await claimed : claimed;
@@ -156,7 +156,7 @@ export function createPipeline(deps: PipelineDependencies): Pipeline {
       return success("ignored", event.id);
     }
     const context = new DeliveryContext(
-      { id: event.id, type: event.type, timestamp: parsed.timestamp, scheme: scheme.name, deliveryId: parsed.correlationId },
+      { id: event.id, type: event.type, timestamp: parsed.timestamp, scheme: scheme.name, deliveryId: parsed.correlationId, rawBody: body },
       logger,
     );
     const dispatched = performance.now();
@@ -180,7 +180,7 @@ export function createPipeline(deps: PipelineDependencies): Pipeline {
     const facts: Facts = { eventId: undefined, eventType: undefined, deliveryId: undefined };
     try {
       const verified = await verify(request, facts);
-      const answer = enqueueDeps === undefined ? await claimAndDispatch(verified) : await claimAndEnqueue(enqueueDeps, verified, request.body);
+      const answer = enqueueDeps === undefined ? await claimAndDispatch(verified, request.body) : await claimAndEnqueue(enqueueDeps, verified, request.body);
       return { ...answer, ...facts };
     } catch (error) {
       const response = toErrorResponse(error);

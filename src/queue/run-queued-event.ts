@@ -1,4 +1,5 @@
 // A worker's run of one queued event: the same handlers and context as inline mode, plus the attempt and queuedAt.
+import { UnrecoverableError } from "bullmq";
 import type { Logger } from "pino";
 import { DeliveryContext } from "../dispatch/delivery-context.js";
 import type { HandlerRegistry } from "../dispatch/handler-registry.js";
@@ -23,7 +24,8 @@ export interface RunQueuedEventDependencies {
 /**
  * Runs the handlers of `event` (run number `attempt`, from 1).
  * @returns `processed`, or `ignored` when no handler wants its type
- * @throws HandlerFailedError when a handler threw; DeliveryFailedError `handler_timeout` when the
+ * @throws HandlerFailedError when a handler threw; UnrecoverableError (dead lettered at once, no
+ * more attempts) when every failure is permanent (a forward the internal service refused); DeliveryFailedError `handler_timeout` when the
  * handlers outlived `handlerTimeoutMs` and then failed (the job is retried either way)
  */
 export async function runQueuedEvent(
@@ -37,12 +39,12 @@ export async function runQueuedEvent(
   // The body was verified and parsed before it was queued: this is the same text, parsed again.
   const parsed = JSON.parse(event.body) as UnknownWebhookEvent;
   const context = new DeliveryContext(
-      { id: event.id, type: event.type, timestamp: event.timestamp, scheme: event.scheme, deliveryId: event.deliveryId, attempt, queuedAt: event.queuedAt },
+      { id: event.id, type: event.type, timestamp: event.timestamp, scheme: event.scheme, deliveryId: event.deliveryId, rawBody: Buffer.from(event.body, "utf8"), attempt, queuedAt: event.queuedAt },
       deps.logger,
   );
   const outcome = await runHandlers(wanted, parsed, context, deps.handlerTimeoutMs);
   if (outcome.kind === "ok") return "processed";
-  if (outcome.kind === "failed") throw withReasons(outcome.error);
+  if (outcome.kind === "failed") throw outcome.error.permanent ? unrecoverable(withReasons(outcome.error)) : withReasons(outcome.error);
   // Past the timeout the signal has fired; the job keeps its lock until the handlers settle, so
   // the event never runs twice at once. A late success counts (running it again would double it).
   const late = await outcome.settled;
@@ -64,4 +66,11 @@ function withReasons(error: HandlerFailedError): HandlerFailedError {
   error.message = `${error.message}: ${reasons}`;
   error.stack = [`${error.name}: ${error.message}`, ...frames].join("\n");
   return error;
+}
+
+/** BullMQ's marker for "no more attempts", carrying the handlers' reasons and the original error. */
+function unrecoverable(error: HandlerFailedError): UnrecoverableError {
+  const marked = new UnrecoverableError(error.message);
+  marked.cause = error;
+  return marked;
 }

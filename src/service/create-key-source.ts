@@ -30,6 +30,7 @@ export function createServiceKeySource(config: RemoteKeyConfig, deps: RemoteKeyD
     auth: config.auth,
     logger: deps.logger,
     registry: deps.registry,
+    metricsClient: "keys",
     clock: deps.clock,
   });
   const source = createRemoteKeySource({

@@ -6,8 +6,10 @@ import { createReceiver, type Receiver } from "../http/express-receiver.js";
 import type { RemoteKeySource } from "../keys/remote-key-source.js";
 import type { ReceiverOptions } from "../receiver/options.js";
 import { createServiceKeySource } from "./create-key-source.js";
+import { createServiceForwarder } from "./create-service-forwarder.js";
 import { createSharedStores, type SharedStores } from "./create-shared-stores.js";
 import { createStaticKeySource } from "../keys/static-key-source.js";
+import type { Forwarder } from "../forward/create-forwarder.js";
 import { loadHandlers } from "./load-handlers.js";
 import { startSecretFileReloader, type SecretFileReloader } from "./secret-file-reloader.js";
 
@@ -19,6 +21,8 @@ export interface ServiceReceiver {
   readonly remote: RemoteKeySource | undefined;
   /** Re-reads of the `*_FILE` secrets (close it on stop); undefined when none is set. */
   readonly secretFiles: SecretFileReloader | undefined;
+  /** The built-in forward handler when `FORWARD_URL` is set (close it after the receiver). */
+  readonly forwarder: Forwarder | undefined;
 }
 
 /** Options on top of the config, and handlers registered in-process (dev command, tests). */
@@ -75,5 +79,7 @@ export async function createServiceReceiver(config: ServiceConfig, logger: Logge
     registry,
     pollIntervalMs: secretFilePollMs,
   });
-  return { receiver, stores, remote, secretFiles };
+  const forwarder = config.forward === undefined ? undefined : createServiceForwarder(config.forward, { logger, registry, clock: receiverOverrides.clock });
+  if (forwarder !== undefined) for (const type of forwarder.registrations) receiver.on(type, forwarder.handler);
+  return { receiver, stores, remote, secretFiles, forwarder };
 }

@@ -59,7 +59,7 @@ export async function startService(
   overrides: ServiceOverrides = {},
 ): Promise<RunningService> {
   const { serverTimeouts, maxConnections, ...receiverOverrides } = overrides;
-  const { receiver, stores, remote, secretFiles } = await createServiceReceiver(config, logger, receiverOverrides);
+  const { receiver, stores, remote, secretFiles, forwarder } = await createServiceReceiver(config, logger, receiverOverrides);
   // Queue mode: WORKER_CONCURRENCY workers in this process, once every handler is registered.
   receiver.startWorkers();
 
@@ -104,6 +104,7 @@ export async function startService(
         await opsClosed;
       }
       await receiver.close();
+      await forwarder?.close();
       await stores.close();
     })();
     return stopping;

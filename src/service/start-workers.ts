@@ -19,7 +19,7 @@ export interface RunningWorkers {
 export async function startWorkers(config: ServiceConfig, logger: Logger, overrides: ServiceReceiverOverrides = {}): Promise<RunningWorkers> {
   if (config.dispatch.kind !== "queue") throw new ConfigError("DISPATCH", 'must be "queue" to run workers');
   if (config.workerConcurrency === 0) throw new ConfigError("WORKER_CONCURRENCY", "must be at least 1 to run workers");
-  const { receiver, stores, secretFiles } = await createServiceReceiver(config, logger, overrides);
+  const { receiver, stores, secretFiles, forwarder } = await createServiceReceiver(config, logger, overrides);
   receiver.startWorkers();
   let stopping: Promise<void> | undefined;
   return {
@@ -28,6 +28,7 @@ export async function startWorkers(config: ServiceConfig, logger: Logger, overri
       (stopping ??= (async () => {
         secretFiles?.close();
         await receiver.close();
+        await forwarder?.close();
         await stores.close();
       })()),
   };

@@ -20,6 +20,8 @@ export interface AuthServerOptions {
   readonly port?: number;
   /** Defaults to a new pair: pass one to restart a server whose tokens must stay verifiable. */
   readonly signingKeys?: AuthorizationServerOptions["signingKeys"];
+  /** More resource indicators and their scopes (an internal service's). Defaults to none. */
+  readonly extraResources?: Readonly<Record<string, string>>;
 }
 
 /** A canned answer injected in front of the token endpoint. */
@@ -53,6 +55,7 @@ export async function startAuthServer(options: AuthServerOptions): Promise<AuthS
     resource: KEY_RESOURCE,
     resourceScope: options.resourceScope ?? "webhooks:verify webhooks:read",
     accessTokenTtl: options.accessTokenTtl,
+    extraResources: options.extraResources,
     tls: options.tls,
     port: options.port,
     signingKeys: options.signingKeys,

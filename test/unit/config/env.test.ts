@@ -46,6 +46,7 @@ describe("loadServiceConfig defaults", () => {
       jobBackoffMs: 1_000,
       jobLockMs: 30_000,
       handlersModule: undefined,
+      forward: undefined,
       trustProxy: undefined,
       logLevel: "info",
     });
@@ -112,6 +113,7 @@ describe("loadServiceConfig values", () => {
       jobBackoffMs: 50,
       jobLockMs: 2_000,
       handlersModule: "./handlers.js",
+      forward: undefined,
       trustProxy: 1,
       logLevel: "debug",
     });

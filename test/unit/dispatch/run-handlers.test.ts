@@ -10,7 +10,7 @@ const logger = pino({ level: "silent" });
 const event = { id: "evt_1", type: "response.completed" };
 
 const newContext = (): DeliveryContext =>
-  new DeliveryContext({ id: event.id, type: event.type, timestamp: 1_700_000_000, scheme: "chatgpt", deliveryId: "d_1" }, logger);
+  new DeliveryContext({ id: event.id, type: event.type, timestamp: 1_700_000_000, scheme: "chatgpt", deliveryId: "d_1", rawBody: new Uint8Array() }, logger);
 
 const handler = (fn: (event: { id: string; type: string }, context: HandlerContext) => unknown): AnyHandler => fn;
 

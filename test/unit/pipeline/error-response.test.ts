@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { HandlerFailedError } from "../../../src/dispatch/handler-failed-error.js";
 import { ConfigError, DeliveryFailedError, DeliveryRejectedError, ErrorCode, WebhookError } from "../../../src/errors.js";
 import { toErrorResponse } from "../../../src/pipeline/error-response.js";
+import { ForwardError } from "../../../src/forward/forward-error.js";
 
 /** README, "Status and error codes", written out independently of the source table. */
 const DESIGN_STATUS: Readonly<Record<ErrorCode, number>> = {
@@ -21,6 +22,7 @@ const DESIGN_STATUS: Readonly<Record<ErrorCode, number>> = {
   replay_store_unavailable: 503,
   handler_timeout: 503,
   queue_unavailable: 503,
+  forward_failed: 503,
 };
 
 const ALL_CODES = Object.values(ErrorCode);
@@ -91,5 +93,23 @@ describe("toErrorResponse", () => {
     const error = new Error("x");
     const response = toErrorResponse(error);
     expect(JSON.stringify(response.body)).not.toContain(" at ");
+  });
+
+  it("maps a HandlerFailedError of retryable forward failures only to 503 forward_failed with the longest Retry-After", () => {
+    const busy = new ForwardError("busy", { retryable: true, retryAfterMs: 7_500, status: 429, host: "internal:443" });
+    const down = new ForwardError("down", { retryable: true, status: 500, host: "internal:443" });
+    const response = toErrorResponse(new HandlerFailedError([busy, down], "evt_1", "response.completed"));
+    expect(response).toMatchObject({ status: 503, code: "forward_failed", retryAfterSeconds: 8 });
+    expect(toErrorResponse(new HandlerFailedError([down], "evt_1", "x")).retryAfterSeconds).toBe(5);
+  });
+
+  it("keeps 500 handler_failed when a forward failure is permanent or a handler of the user failed too", () => {
+    const refused = new ForwardError("refused", { retryable: false, status: 400, host: "internal:443" });
+    const down = new ForwardError("down", { retryable: true, status: 500, host: "internal:443" });
+    expect(toErrorResponse(new HandlerFailedError([refused], "evt_1", "x")).code).toBe("handler_failed");
+    expect(toErrorResponse(new HandlerFailedError([down, new Error("user handler")], "evt_1", "x")).code).toBe("handler_failed");
+    expect(new HandlerFailedError([refused], "evt_1", "x").permanent).toBe(true);
+    expect(new HandlerFailedError([refused, new Error("user handler")], "evt_1", "x").permanent).toBe(false);
+    expect(new HandlerFailedError([refused, down], "evt_1", "x").permanent).toBe(false);
   });
 });
