@@ -3,6 +3,7 @@ import { ConfigError } from "../errors.js";
 import { oneOf, text, wholeNumber, type Env } from "./env-readers.js";
 import type { SchemeName } from "../signature/scheme.js";
 import { SCHEME_NAMES } from "../signature/schemes.js";
+import { LOG_FORMATS, type LogFormat } from "../observability/logger.js";
 import { INTEGER_SETTINGS, type IntegerOption } from "./limits.js";
 import { loadRemoteKeyConfig, type RemoteKeyConfig } from "./remote-env.js";
 import { splitSecrets, validateSecrets } from "./secrets.js";
@@ -46,6 +47,8 @@ export interface ServiceConfig extends Readonly<Record<IntegerOption, number>> {
   /** Express `trust proxy`: a hop count or an address / CIDR list (`true` is refused). */
   readonly trustProxy: TrustProxy | undefined;
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  /** `LOG_FORMAT`, when set; unset lets the command choose (README, "Logs"). */
+  readonly logFormat: LogFormat | undefined;
 }
 
 function integer(env: Env, option: IntegerOption): number {
@@ -143,5 +146,6 @@ export function loadServiceConfig(env: Env): ServiceConfig {
     handlersModule: text(env, "HANDLERS"),
     trustProxy: trustProxyText === undefined ? undefined : parseTrustProxy(trustProxyText, "TRUST_PROXY"),
     logLevel: oneOf(env, "LOG_LEVEL", LOG_LEVELS, "info"),
+    logFormat: text(env, "LOG_FORMAT") === undefined ? undefined : oneOf(env, "LOG_FORMAT", LOG_FORMATS, "json"),
   };
 }
