@@ -95,7 +95,7 @@ export async function devCommand(args: readonly string[]): Promise<number> {
     HANDLERS: values.handlers,
     ...localProviderEnv(provider),
   });
-  // Readable lines for a person at a terminal, JSON for a pipe (README, "Logs").
+  // Readable lines for a person at a terminal, JSON for a pipe (README, "Operations").
   const logger = createLogger({ level: config.logLevel, format: chooseLogFormat(config.logFormat, true, process.stdout.isTTY === true) });
   installProcessGuards(logger);
   const service = await startService(config, logger, {

@@ -47,7 +47,7 @@ export interface ServiceConfig extends Readonly<Record<IntegerOption, number>> {
   /** Express `trust proxy`: a hop count or an address / CIDR list (`true` is refused). */
   readonly trustProxy: TrustProxy | undefined;
   readonly logLevel: (typeof LOG_LEVELS)[number];
-  /** `LOG_FORMAT`, when set; unset lets the command choose (README, "Logs"). */
+  /** `LOG_FORMAT`, when set; unset lets the command choose (README, "Operations"). */
   readonly logFormat: LogFormat | undefined;
 }
 

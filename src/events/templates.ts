@@ -15,7 +15,7 @@ type IdOnlyEventType = {
 const idOf = <T extends IdOnlyEventType>(type: T, id: string) => ({ object: "event" as const, type, data: { id } });
 
 /**
- * The template of every known event type (README, "trigger"). Typed against
+ * The template of every known event type (README, "Five minutes to a verified event", step 6). Typed against
  * {@link OpenAIEventMap}: a type added to the map without a template, or a template whose shape
  * drifts from its type, fails the typecheck.
  */

@@ -59,7 +59,7 @@ function bufferedStdout(): DestinationStream {
   return destination;
 }
 
-/** The log line formats (`LOG_FORMAT`, README "Logs"): pino JSON, or pino-pretty's human-readable lines. */
+/** The log line formats (`LOG_FORMAT`, README "Operations"): pino JSON, or pino-pretty's human-readable lines. */
 export const LOG_FORMATS = ["json", "pretty"] as const;
 
 /** A log line format. */

@@ -17,8 +17,9 @@ export interface DevProcess {
 
 /** `process.env` without `LOG_FORMAT`, plus `env`: the child chooses its format as a user's would. */
 function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const { LOG_FORMAT: _ignored, ...rest } = process.env;
-  return { ...rest, LOG_LEVEL: "info", ...env };
+  const inherited = { ...process.env };
+  delete inherited.LOG_FORMAT;
+  return { ...inherited, LOG_LEVEL: "info", ...env };
 }
 
 /** Starts dev on `stateDir` and waits for its banner. @throws when it exits first (with its output) */
