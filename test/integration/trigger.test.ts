@@ -1,11 +1,13 @@
 // `trigger` against a running `dev` (child processes): every known type answered 200 and handled,
 // --set overrides reaching the handler, usage errors; and dev's log format (LOG_FORMAT).
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OPENAI_EVENT_TYPES } from "../../src/events/openai-events.js";
-import { outputUntil, runCli, SPAWN_DEADLINE_MS, startDevProcess, type DevProcess } from "../support/dev-process.js";
+import { childEnvWithout, outputUntil, ROOT, runCli, SPAWN_DEADLINE_MS, startDevProcess, type DevProcess } from "../support/dev-process.js";
 
 const STATE = mkdtempSync(join(tmpdir(), "cwr-trigger-"));
 const EVENTS_FILE = join(STATE, "events.jsonl");
@@ -142,6 +144,35 @@ describe("dev log format", { timeout: 3 * SPAWN_DEADLINE_MS }, () => {
       expect(output.split("\n").filter((line) => line.startsWith("{"))).toEqual([]);
     } finally {
       expect(await pretty.stop()).toBe(0);
+      rmSync(state, { recursive: true, force: true });
+    }
+  });
+
+  it("without LOG_FORMAT, on a terminal (a pseudo-terminal from util-linux's script), dev writes readable, coloured lines", async () => {
+    const state = mkdtempSync(join(tmpdir(), "cwr-trigger-tty-"));
+    const command = `${process.execPath} --import tsx src/cli/main.ts dev --port 0 --state-dir ${state}`;
+    const tty = spawn("script", ["-qec", command, "/dev/null"], { cwd: ROOT, env: { ...childEnvWithout("LOG_FORMAT", "NO_COLOR", "FORCE_COLOR"), TERM: "xterm" }, detached: true });
+    let output = "";
+    tty.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const exited = once(tty, "exit");
+    try {
+      const waitFor = async (text: () => string): Promise<void> => {
+        while (!output.includes(text())) {
+          const next = await Promise.race([once(tty.stdout, "data").then(() => "data"), exited.then(() => "exit")]);
+          if (next === "exit") throw new Error(`dev under script exited:\n${output}`);
+        }
+      };
+      await waitFor(() => "curl -X POST");
+      const { code, rows } = await trigger(["batch.completed"], state);
+      expect(code).toBe(0);
+      await waitFor(() => `"event_id":"${rows[0]!.id}"`); // a line about the delivery, in either format
+      const lines = output.split(/\r?\n/).filter((line) => line.includes(`"event_id":"${rows[0]!.id}"`));
+      for (const line of lines) expect(line).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] \S*INFO\S*: /);
+      expect(output).toContain("\u001b[32mINFO"); // coloured: a terminal
+      expect(output.split(/\r?\n/).filter((line) => line.startsWith('{"level"'))).toEqual([]);
+    } finally {
+      process.kill(-tty.pid!, "SIGTERM");
+      await exited;
       rmSync(state, { recursive: true, force: true });
     }
   });

@@ -15,11 +15,16 @@ export interface DevProcess {
   stop(): Promise<number>;
 }
 
+/** `process.env` without the variables `names`. */
+export function childEnvWithout(...names: string[]): NodeJS.ProcessEnv {
+  const inherited = { ...process.env };
+  for (const name of names) delete inherited[name];
+  return inherited;
+}
+
 /** `process.env` without `LOG_FORMAT`, plus `env`: the child chooses its format as a user's would. */
 function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const inherited = { ...process.env };
-  delete inherited.LOG_FORMAT;
-  return { ...inherited, LOG_LEVEL: "info", ...env };
+  return { ...childEnvWithout("LOG_FORMAT"), LOG_LEVEL: "info", ...env };
 }
 
 /** Starts dev on `stateDir` and waits for its banner. @throws when it exits first (with its output) */
