@@ -1,11 +1,11 @@
 // `chatgpt-webhooks dev`: the receiver plus an embedded local provider (oidc-provider + key endpoint),
 // wired through the real remote-key flow, with credentials kept in a git-ignored state folder.
-import { loadServiceConfig } from "../config/env.js";
+import { loadServiceConfig, type ServiceConfig } from "../config/env.js";
 import { ConfigError } from "../errors.js";
 import { createDevState, DEFAULT_STATE_DIR, readDevState, writeDevState } from "../dev/dev-state.js";
 import { localProviderEnv, startLocalProvider } from "../dev/local-provider.js";
 import { DEV_TOKEN_HEADER } from "../dev/rotate-guard.js";
-import { createLogger } from "../observability/logger.js";
+import { chooseLogFormat, createLogger } from "../observability/logger.js";
 import { createRedisConnection, redactRedisUrl } from "../redis/redis-connection.js";
 import { startService } from "../service/start-service.js";
 import { flagConfig, integerFlag, parseArgs, parseFlags } from "./parse-flags.js";
@@ -32,7 +32,8 @@ production. Credentials and keys are generated once and kept in DIR (git-ignored
                     ${DEV_REDIS_URL}, keys under ${DEV_KEY_PREFIX}), with workers in the same process
 
 Environment variables of "serve" apply (WEBHOOK_SCHEME, HANDLER_TIMEOUT_MS, ...), except the key
-settings, which point at the local provider. Rate limits default to 6000/min and no failure
+settings, which point at the local provider. Log lines are human-readable when stdout is a
+terminal, JSON otherwise; LOG_FORMAT=json or pretty chooses. Rate limits default to 6000/min and no failure
 limit, and forced key refreshes are not rate-limited (WEBHOOK_KEY_REFRESH_MIN_SECONDS=0), so
 replaying tampered events neither locks you out nor delays a key rotation; set them to watch
 429s and refresh limits.
@@ -54,6 +55,20 @@ async function devQueueEnv(): Promise<Record<string, string>> {
   return { DISPATCH: "queue", REPLAY_STORE: url, REDIS_KEY_PREFIX: process.env.REDIS_KEY_PREFIX ?? DEV_KEY_PREFIX };
 }
 
+/**
+ * The service configuration of dev, read once its provider runs (the key settings point at it);
+ * a bad value closes the provider first, so the process ends with the one error line.
+ * @throws ConfigError naming the variable
+ */
+async function loadDevConfig(provider: { close(): Promise<void> }, env: Record<string, string | undefined>): Promise<ServiceConfig> {
+  try {
+    return loadServiceConfig(env);
+  } catch (error) {
+    await provider.close();
+    throw error;
+  }
+}
+
 /** Runs the dev command. */
 export async function devCommand(args: readonly string[]): Promise<number> {
   const { values, positionals } = parseFlags(() =>
@@ -69,7 +84,7 @@ export async function devCommand(args: readonly string[]): Promise<number> {
   const queue = values.queue ? await devQueueEnv() : {};
   const state = (await readDevState(stateDir)) ?? createDevState();
   const provider = await startLocalProvider({ state, stateDir });
-  const config = loadServiceConfig({
+  const config = await loadDevConfig(provider, {
     RATE_LIMIT_PER_MINUTE: "6000",
     RATE_LIMIT_FAILURES_PER_MINUTE: "0",
     WEBHOOK_KEY_REFRESH_MIN_SECONDS: "0",
@@ -80,7 +95,8 @@ export async function devCommand(args: readonly string[]): Promise<number> {
     HANDLERS: values.handlers,
     ...localProviderEnv(provider),
   });
-  const logger = createLogger({ level: config.logLevel });
+  // Readable lines for a person at a terminal, JSON for a pipe (README, "Operations").
+  const logger = createLogger({ level: config.logLevel, format: chooseLogFormat(config.logFormat, true, process.stdout.isTTY === true) });
   installProcessGuards(logger);
   const service = await startService(config, logger, {
     register: (receiver) => {

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// The `chatgpt-webhooks` CLI: serve | worker | events | dev | replay | sign.
+// The `chatgpt-webhooks` CLI: serve | worker | events | dev | replay | trigger | sign.
 import { ConfigError } from "../errors.js";
 import { devCommand, DEV_HELP } from "./dev-command.js";
 import { eventsCommand, EVENTS_HELP } from "./events-command.js";
 import { replayCommand, REPLAY_HELP } from "./replay-command.js";
 import { serveCommand, SERVE_HELP } from "./serve-command.js";
 import { signCommand, SIGN_HELP } from "./sign-command.js";
+import { triggerCommand, TRIGGER_HELP } from "./trigger-command.js";
 import { workerCommand, WORKER_HELP } from "./worker-command.js";
 import { ExitCode, UsageError } from "./usage-error.js";
 
@@ -17,6 +18,7 @@ Commands:
   events  the queue's dead letters (list, show, retry) and counts by state
   dev     run the receiver with an embedded local provider (OAuth server + key endpoint)
   replay  sign fixture events with a fresh timestamp and POST them
+  trigger send an event of any known type, built from a template, with overrides
   sign    print the signature headers (or a curl command) for a body
 
 Run "chatgpt-webhooks <command> --help" for a command's flags.
@@ -32,6 +34,8 @@ ${DEV_HELP}
 
 ${REPLAY_HELP}
 
+${TRIGGER_HELP}
+
 ${SIGN_HELP}`;
 
 const COMMANDS: Readonly<Record<string, (args: readonly string[]) => Promise<number>>> = {
@@ -40,6 +44,7 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[]) => Promise<num
   events: eventsCommand,
   dev: devCommand,
   replay: replayCommand,
+  trigger: triggerCommand,
   sign: (args) => signCommand(args, process.env),
 };
 
@@ -50,7 +55,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return name === undefined ? ExitCode.USAGE : ExitCode.OK;
   }
   const command = COMMANDS[name];
-  if (command === undefined) throw new UsageError(`unknown command "${name}" (expected serve, worker, events, dev, replay or sign)`);
+  if (command === undefined) throw new UsageError(`unknown command "${name}" (expected serve, worker, events, dev, replay, trigger or sign)`);
   return command(args);
 }
 

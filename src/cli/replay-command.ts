@@ -1,11 +1,9 @@
 // `chatgpt-webhooks replay <file|folder>...`: signs fixture events with a fresh timestamp and POSTs them.
 import { DEFAULT_STATE_DIR } from "../dev/dev-state.js";
-import type { SchemeName } from "../signature/scheme.js";
-import { SCHEME_NAMES } from "../signature/schemes.js";
 import { flagConfig, integerFlag, parseArgs, parseFlags } from "./parse-flags.js";
 import { collectEvents } from "./replay/collect-events.js";
 import { formatJson, formatSummary, formatTable } from "./replay/print-results.js";
-import { fetchDevSigningKey, requireDevState } from "./replay/resolve-secret.js";
+import { checkSchemeFlag, resolveDeliveryTarget } from "./replay/delivery-target.js";
 import { sendDelivery, type DeliveryRow, type DeliverySettings } from "./replay/send-delivery.js";
 import { ExitCode, UsageError } from "./usage-error.js";
 
@@ -85,17 +83,13 @@ export async function replayCommand(args: readonly string[]): Promise<number> {
   const repeat = integerFlag("repeat", values.repeat, 1, 10_000) ?? 1;
   const concurrency = integerFlag("concurrency", values.concurrency, 1, 1_000) ?? 1;
   const offset = integerFlag("timestamp-offset", values["timestamp-offset"], -1e9, 1e9) ?? 0;
-  if (values.scheme !== undefined && !SCHEME_NAMES.includes(values.scheme as SchemeName)) {
-    throw new UsageError(`--scheme must be one of ${SCHEME_NAMES.join(", ")}`);
-  }
+  checkSchemeFlag(values.scheme);
   const events = await collectEvents(positionals, values.type);
   if (events.length === 0) throw new UsageError(`no events${values.type === undefined ? "" : ` of type ${values.type}`} found`);
 
-  const dev = values.secret === undefined || values.url === undefined ? await requireDevState(values["state-dir"] ?? DEFAULT_STATE_DIR) : undefined;
+  const target = await resolveDeliveryTarget({ ...values, stateDir: values["state-dir"] ?? DEFAULT_STATE_DIR });
   const settings: DeliverySettings = {
-    url: values.url ?? dev?.endpoints.webhookUrl ?? "",
-    scheme: (values.scheme ?? dev?.endpoints.scheme ?? "chatgpt") as SchemeName,
-    secret: values.secret ?? (await fetchDevSigningKey(dev!)),
+    ...target,
     tamper: values.tamper,
     timestampOffsetSeconds: offset,
     repeat,

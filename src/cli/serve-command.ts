@@ -27,7 +27,7 @@ export async function serveCommand(args: readonly string[]): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`serve takes no arguments (got "${positionals[0]}")`);
   loadDotEnv();
   const config = loadServiceConfig(process.env);
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   installProcessGuards(logger);
   const service = await startService(config, logger);
   logger.info({ url: `${service.url}${config.path}`, scheme: config.scheme, ops_url: service.opsUrl }, "receiver listening");

@@ -23,7 +23,7 @@ export async function workerCommand(args: readonly string[]): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`worker takes no arguments (got "${positionals[0]}")`);
   loadDotEnv();
   const config = loadServiceConfig(process.env);
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   installProcessGuards(logger);
   const workers = await startWorkers(config, logger);
   logger.info({ concurrency: config.workerConcurrency }, "queue workers running");

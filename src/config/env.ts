@@ -3,6 +3,7 @@ import { ConfigError } from "../errors.js";
 import { oneOf, text, wholeNumber, type Env } from "./env-readers.js";
 import type { SchemeName } from "../signature/scheme.js";
 import { SCHEME_NAMES } from "../signature/schemes.js";
+import { LOG_FORMATS, type LogFormat } from "../observability/logger.js";
 import { INTEGER_SETTINGS, type IntegerOption } from "./limits.js";
 import { loadForwardConfig, type ForwardConfig } from "./forward-env.js";
 import { loadRemoteKeyConfig, type RemoteKeyConfig } from "./remote-env.js";
@@ -61,6 +62,8 @@ export interface ServiceConfig extends Readonly<Record<IntegerOption, number>> {
   /** `ALLOWED_SOURCE_IPS`: addresses and CIDR blocks allowed to deliver (validated); `undefined`: every source. */
   readonly allowedSourceIps: readonly string[] | undefined;
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  /** `LOG_FORMAT`, when set; unset lets the command choose (README, "Operations"). */
+  readonly logFormat: LogFormat | undefined;
 }
 
 function integer(env: Env, option: IntegerOption): number {
@@ -170,5 +173,6 @@ export function loadServiceConfig(env: Env): ServiceConfig {
     trustProxy: trustProxyText === undefined ? undefined : parseTrustProxy(trustProxyText, "TRUST_PROXY"),
     allowedSourceIps: allowedSourceIps(env),
     logLevel: oneOf(env, "LOG_LEVEL", LOG_LEVELS, "info"),
+    logFormat: text(env, "LOG_FORMAT") === undefined ? undefined : oneOf(env, "LOG_FORMAT", LOG_FORMATS, "json"),
   };
 }

@@ -1,5 +1,6 @@
 // pino logger with redaction: no secret, signature, token or authorization header can be logged.
 import pino, { type DestinationStream, type Logger } from "pino";
+import { isColorSupported, prettyFactory } from "pino-pretty";
 
 /**
  * Paths redacted wherever they appear in a log object (headers of requests we log, options
@@ -58,17 +59,52 @@ function bufferedStdout(): DestinationStream {
   return destination;
 }
 
+/** The log line formats (`LOG_FORMAT`, README "Operations"): pino JSON, or pino-pretty's human-readable lines. */
+export const LOG_FORMATS = ["json", "pretty"] as const;
+
+/** A log line format. */
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/**
+ * The format a command logs in: `LOG_FORMAT` when set; otherwise JSON, except for a command that
+ * prefers readable lines (`dev`) writing to a terminal.
+ */
+export function chooseLogFormat(explicit: LogFormat | undefined, prefersPretty: boolean, isTerminal: boolean): LogFormat {
+  return explicit ?? (prefersPretty && isTerminal ? "pretty" : "json");
+}
+
+/**
+ * A destination that turns each JSON line into one human-readable line (pino-pretty's
+ * `prettyFactory`, in this thread and synchronous, so a line logged just before exit is not
+ * lost). Redaction has already happened: pino censors before a line is serialized.
+ */
+function prettyDestination(sink: DestinationStream | undefined): DestinationStream {
+  const target = sink ?? pino.destination({ dest: 1, sync: true });
+  const toText = prettyFactory({
+    colorize: sink === undefined && isColorSupported, // a terminal, unless NO_COLOR says otherwise
+    singleLine: true,
+    translateTime: "SYS:HH:MM:ss.l",
+    ignore: "pid,hostname,service",
+  });
+  return { write: (line: string) => target.write(toText(line)) };
+}
+
 /** Options of {@link createLogger}. */
 export interface LoggerOptions {
   /** pino level; defaults to `info`. */
   readonly level?: string;
-  /** Where lines go; defaults to a buffered stdout (flushed every 200 ms and on shutdown). */
+  /** `json` (default) or `pretty`. */
+  readonly format?: LogFormat;
+  /**
+   * Where lines go; defaults to a buffered stdout (flushed every 200 ms and on shutdown) for
+   * JSON, an unbuffered one for pretty lines, which are meant for a person watching.
+   */
   readonly destination?: DestinationStream;
 }
 
 /** Creates the service logger. */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const destination = options.destination ?? bufferedStdout();
+  const destination = options.format === "pretty" ? prettyDestination(options.destination) : (options.destination ?? bufferedStdout());
   return pino(
     {
       level: options.level ?? "info",

@@ -96,6 +96,7 @@ describe("chatgpt-webhooks <command> --help", { timeout: 60_000 }, () => {
       dev: ["--port", "--handlers", "--state-dir"],
       replay: ["--url", "--scheme", "--secret", "--tamper", "--timestamp-offset", "--repeat", "--concurrency", "--type", "--expect", "--json", "--state-dir"],
       sign: ["--scheme", "--secret", "--id", "--timestamp", "--curl", "--url"],
+      trigger: ["--list", "--set", "--url", "--scheme", "--secret", "--json", "--state-dir"],
     };
     const [top, ...commands] = await Promise.all([cli(["--help"]), ...Object.keys(documented).map((command) => cli([command, "--help"]))]);
     expect(top.code).toBe(0);

@@ -91,6 +91,7 @@ describe("loadServiceConfig values", () => {
       TRUST_PROXY: "1",
       OPS_PORT: "9090",
       LOG_LEVEL: "debug",
+      LOG_FORMAT: "pretty",
     });
     expect(config).toEqual({
       host: "127.0.0.1",
@@ -116,6 +117,7 @@ describe("loadServiceConfig values", () => {
       forward: undefined,
       trustProxy: 1,
       logLevel: "debug",
+      logFormat: "pretty",
     });
   });
 
@@ -165,6 +167,17 @@ describe("loadServiceConfig values", () => {
 
   it.each(["fatal", "error", "warn", "info", "debug", "trace", "silent"])("accepts LOG_LEVEL=%s", (level) => {
     expect(loadServiceConfig({ WEBHOOK_SECRET: SECRET, LOG_LEVEL: level }).logLevel).toBe(level);
+  });
+
+  it("leaves LOG_FORMAT to the command when unset or blank, and reads json and pretty", () => {
+    expect(loadServiceConfig({ WEBHOOK_SECRET: SECRET }).logFormat).toBeUndefined();
+    expect(loadServiceConfig({ WEBHOOK_SECRET: SECRET, LOG_FORMAT: " " }).logFormat).toBeUndefined();
+    expect(loadServiceConfig({ WEBHOOK_SECRET: SECRET, LOG_FORMAT: "json" }).logFormat).toBe("json");
+    expect(loadServiceConfig({ WEBHOOK_SECRET: SECRET, LOG_FORMAT: "pretty" }).logFormat).toBe("pretty");
+  });
+
+  it.each(["xml", "JSON", "text"])("refuses LOG_FORMAT=%s, naming the variable", (raw) => {
+    expect(configError({ WEBHOOK_SECRET: SECRET, LOG_FORMAT: raw }).variable).toBe("LOG_FORMAT");
   });
 
   it("accepts the tolerance bounds", () => {
