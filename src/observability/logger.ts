@@ -46,7 +46,7 @@ const FLUSH_EVERY_MS = 200;
  * pino's too: a stdout pipe that stays full (a stalled log collector) holds the event loop while
  * a batch waits to be written, where an asynchronous destination would buffer in memory.
  */
-function bufferedStdout(): DestinationStream {
+export function bufferedStdout(): DestinationStream {
   const destination = pino.destination({ dest: 1, sync: true, minLength: 4096 });
   setInterval(() => {
     try {
