@@ -61,14 +61,14 @@
     const tr = el(
       "tr",
       { "data-seq": String(delivery.seq), "data-outcome": delivery.outcome, "data-type": delivery.type ?? "" },
-      el("td", { "data-label": "#" }, open),
-      el("td", { "data-label": "Time" }, time(delivery.time)),
+      el("td", { "data-label": "#", class: "nowrap" }, open),
+      el("td", { "data-label": "Time", class: "nowrap" }, time(delivery.time)),
       el("td", { "data-label": "Type" }, delivery.type ?? "—"),
       el("td", { "data-label": "Event id", class: "id" }, delivery.eventId ?? "—"),
       el("td", { "data-label": "Delivery id", class: "id" }, delivery.deliveryId ?? "—"),
       outcome,
       el("td", { "data-label": "HTTP" }, String(delivery.status)),
-      el("td", { "data-label": "ms" }, delivery.durationMs.toFixed(1)),
+      el("td", { "data-label": "ms", class: "nowrap" }, delivery.durationMs.toFixed(1)),
       el("td", { "data-label": "Handlers" }, delivery.handlers),
     );
     if (delivery.seq === selected) tr.setAttribute("aria-current", "true");
