@@ -25,6 +25,8 @@ Starts, in one process, the receiver and a local provider: a real OAuth 2 author
 (client credentials, JWT access tokens) and the key endpoint that serves the signing key to
 tokens with the webhooks:verify scope. The receiver gets its key through that flow, as in
 production. Credentials and keys are generated once and kept in DIR (git-ignored).
+It also serves the inspector page (every delivery, live, with replay) at /_inspector/ on the
+receiver's port: open the URL it prints, which carries the dev token.
 
   --port P          receiver port (default 8080; 0 picks a free one); the provider takes a free port
   --handlers PATH   module whose default export registers handlers (default: log each event)

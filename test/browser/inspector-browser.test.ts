@@ -26,6 +26,8 @@ let devOutput = "";
 let inspectorUrl = "";
 let context: BrowserContext;
 let page: Page;
+/** Uncaught errors of the page and content-security-policy refusals it reported. */
+const pageProblems: string[] = [];
 
 /** Starts `dev` on STATE and waits for its banner; returns the inspector URL it printed. */
 async function startDev(): Promise<string> {
@@ -63,13 +65,46 @@ function replay(args: string[]): Promise<number> {
 }
 
 const rowCount = (): Promise<number> => page.locator("#rows tr").count();
+
+/**
+ * The little of the DOM the in-page checks use (this file's TypeScript has no DOM types). The
+ * checks are functions, not strings: the page's content security policy forbids eval.
+ */
+interface PageRow {
+  readonly dataset: Record<string, string | undefined>;
+  readonly children: ArrayLike<{ readonly textContent: string | null }>;
+}
+interface PageDocument {
+  querySelectorAll(css: string): ArrayLike<PageRow>;
+  getElementById(id: string): { readonly textContent: string | null } | null;
+  readonly activeElement: { readonly id: string } | null;
+}
+type InPage = { readonly document: PageDocument };
+
 /** Waits until the list shows at least `count` rows matching `selector`. */
 const rowsShown = (selector: string, count = 1): Promise<unknown> =>
-  page.waitForFunction(([css, n]) => document.querySelectorAll(css as string).length >= (n as number), [selector, count] as const, { timeout: UI_DEADLINE_MS });
+  page.waitForFunction(([css, n]) => (globalThis as unknown as InPage).document.querySelectorAll(css).length >= n, [selector, count] as const, {
+    timeout: UI_DEADLINE_MS,
+  });
+/** Waits until the connection line of `on` starts with `text`. */
+const connectionSays = (text: string, on: Page = page): Promise<unknown> =>
+  on.waitForFunction((start) => (globalThis as unknown as InPage).document.getElementById("connection")?.textContent?.startsWith(start) === true, text, {
+    timeout: UI_DEADLINE_MS,
+  });
+/** One field of every row shown, top to bottom: a `data-` attribute, or the text of a cell (its index). */
+const rowData = (field: string): Promise<string[]> =>
+  page.evaluate(
+    (name) =>
+      Array.from((globalThis as unknown as InPage).document.querySelectorAll("#rows tr"), (row) =>
+        /^\d+$/.test(name) ? (row.children[Number(name)]?.textContent ?? "") : (row.dataset[name] ?? ""),
+      ),
+    field,
+  );
+const EVENT_ID_CELL = 3;
 
 async function openInspector(url: string): Promise<void> {
   await page.goto(url);
-  await page.waitForFunction(() => document.getElementById("connection")?.textContent === "Live", undefined, { timeout: UI_DEADLINE_MS });
+  await connectionSays("Live");
 }
 
 beforeAll(async () => {
@@ -84,6 +119,10 @@ beforeAll(async () => {
     viewport: { width: 1400, height: 900 },
   });
   page = context.pages()[0] ?? (await context.newPage());
+  page.on("pageerror", (error) => pageProblems.push(error.message));
+  page.on("console", (message) => {
+    if (message.text().includes("Content Security Policy")) pageProblems.push(message.text());
+  });
   mkdirSync(SCREENSHOTS, { recursive: true });
 }, 2 * SPAWN_DEADLINE_MS);
 
@@ -106,7 +145,7 @@ describe("dev inspector in a browser", { timeout: 3 * SPAWN_DEADLINE_MS }, () =>
     expect(await rowCount()).toBe(FIXTURE_COUNT);
     expect(navigations).toEqual([]);
     // Newest first: the numbers go down the list.
-    const numbers = await page.locator("#rows tr").evaluateAll((rows) => rows.map((row) => Number((row as HTMLElement).dataset.seq)));
+    const numbers = (await rowData("seq")).map(Number);
     expect(numbers).toEqual([...numbers].sort((a, b) => b - a));
   });
 
@@ -123,7 +162,7 @@ describe("dev inspector in a browser", { timeout: 3 * SPAWN_DEADLINE_MS }, () =>
     expect(await page.locator("#detail-logs").textContent()).toContain("dev handler received an event");
     const signature = await page.locator("#detail-headers tr", { hasText: "x-chatgpt-signature" }).locator("td").textContent();
     expect(signature).toMatch(/^v1=[0-9a-f]{8}…$/);
-    await page.evaluate(() => document.activeElement?.id).then((focused) => expect(focused).toBe("detail-title"));
+    expect(await page.evaluate(() => (globalThis as unknown as InPage).document.activeElement?.id)).toBe("detail-title");
   });
 
   it("Replay re-signs the delivery: a duplicate row appears", async () => {
@@ -137,10 +176,15 @@ describe("dev inspector in a browser", { timeout: 3 * SPAWN_DEADLINE_MS }, () =>
   it("Replay as new event runs the handlers again under a new id", async () => {
     const replayedId = await page.locator("#rows tr").first().locator("td").nth(3).textContent();
     await page.locator("#replay-new").click();
-    await page.waitForFunction((id) => {
-      const first = document.querySelector("#rows tr");
-      return first?.getAttribute("data-outcome") === "processed" && first.children[3]?.textContent !== id;
-    }, replayedId, { timeout: UI_DEADLINE_MS });
+    await page.waitForFunction(
+      ([id, cell]) => {
+        const first = (globalThis as unknown as InPage).document.querySelectorAll("#rows tr")[0];
+        return first?.dataset.outcome === "processed" && first.children[cell]?.textContent !== id;
+      },
+      [replayedId, EVENT_ID_CELL] as const,
+      { timeout: UI_DEADLINE_MS },
+    );
+    expect((await rowData(String(EVENT_ID_CELL)))[0]).toMatch(/^evt_[0-9a-f]{24}$/);
   });
 
   it("sends a fixture chosen in the form", async () => {
@@ -149,6 +193,8 @@ describe("dev inspector in a browser", { timeout: 3 * SPAWN_DEADLINE_MS }, () =>
     await page.locator("#send-form button").click();
     await rowsShown("#rows tr", total + 1);
     expect(await page.locator("#rows tr").first().getAttribute("data-type")).toBe("batch.failed");
+    // The first test sent every fixture already: this one is the same event again.
+    expect(await page.locator("#action-status").textContent()).toBe("Send batch.failed: HTTP 200 duplicate");
   });
 
   it("a tampered delivery shows invalid_signature, marked not verified, its body as text", async () => {
@@ -166,25 +212,26 @@ describe("dev inspector in a browser", { timeout: 3 * SPAWN_DEADLINE_MS }, () =>
   it("filters by type and outcome, and searches by id", async () => {
     const total = await rowCount();
     await page.locator("#filter-type").selectOption("batch.completed");
-    const types = await page.locator("#rows tr").evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.type));
+    const types = await rowData("type");
     expect(types.length).toBeGreaterThan(0);
     expect(types.length).toBeLessThan(total);
     expect(new Set(types)).toEqual(new Set(["batch.completed"]));
     await page.locator("#filter-type").selectOption("");
 
     await page.locator("#filter-outcome").selectOption("duplicate");
-    const outcomes = await page.locator("#rows tr").evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.outcome));
+    const outcomes = await rowData("outcome");
     expect(outcomes.length).toBeGreaterThan(0);
     expect(new Set(outcomes)).toEqual(new Set(["duplicate"]));
     await page.locator("#filter-outcome").selectOption("");
 
     const eventId = (await page.locator('#rows tr[data-type="response.failed"]').first().locator("td").nth(3).textContent()) ?? "";
     await page.locator("#search").fill(eventId);
-    const found = await page.locator("#rows tr").evaluateAll((rows) => rows.map((row) => row.children[3]?.textContent));
+    const found = await rowData(String(EVENT_ID_CELL));
     expect(found).toEqual([eventId]);
     await page.locator("#search").fill("");
     expect(await rowCount()).toBe(total);
     await page.screenshot({ path: join(SCREENSHOTS, "inspector.png"), fullPage: true });
+    expect(pageProblems).toEqual([]);
     await page.setViewportSize({ width: 420, height: 900 });
     await page.screenshot({ path: join(SCREENSHOTS, "inspector-narrow.png"), fullPage: true });
     await page.setViewportSize({ width: 1400, height: 900 });
@@ -205,24 +252,24 @@ describe("dev inspector in a browser", { timeout: 3 * SPAWN_DEADLINE_MS }, () =>
 
     const other = await context.newPage();
     await other.goto(`${base}#token=wrong`);
-    await other.waitForFunction(() => document.getElementById("connection")?.textContent?.startsWith("Refused"), undefined, { timeout: UI_DEADLINE_MS });
+    await connectionSays("Refused", other);
     expect(await other.locator("#rows tr").count()).toBe(0);
     await other.close();
   });
 
   it("keeps the rows across a restart of dev", async () => {
-    const before = await page.locator("#rows tr").evaluateAll((rows) => rows.map((row) => `${(row as HTMLElement).dataset.seq} ${(row as HTMLElement).dataset.outcome}`));
+    const before = [await rowData("seq"), await rowData("outcome")];
     expect(await stopDev()).toBe(0);
     inspectorUrl = await startDev();
     await openInspector(inspectorUrl);
-    await rowsShown("#rows tr", before.length);
-    const after = await page.locator("#rows tr").evaluateAll((rows) => rows.map((row) => `${(row as HTMLElement).dataset.seq} ${(row as HTMLElement).dataset.outcome}`));
+    await rowsShown("#rows tr", before[0]!.length);
+    const after = [await rowData("seq"), await rowData("outcome")];
     expect(after).toEqual(before);
   });
 
   it("Clear empties the list, for this page and on disk", async () => {
     await page.locator("#clear").click();
-    await page.waitForFunction(() => document.querySelectorAll("#rows tr").length === 0, undefined, { timeout: UI_DEADLINE_MS });
+    await page.waitForFunction(() => (globalThis as unknown as InPage).document.querySelectorAll("#rows tr").length === 0, undefined, { timeout: UI_DEADLINE_MS });
     await page.reload();
     await openInspector(inspectorUrl);
     expect(await rowCount()).toBe(0);
