@@ -144,6 +144,8 @@ describe("dev inspector in a browser", { timeout: 3 * SPAWN_DEADLINE_MS }, () =>
     await rowsShown("#rows tr[data-outcome=processed]", FIXTURE_COUNT);
     expect(await rowCount()).toBe(FIXTURE_COUNT);
     expect(navigations).toEqual([]);
+    // Screen readers hear one line about the new rows (the list is redrawn whole).
+    await page.locator("#live", { hasText: /^(New delivery|\d+ new deliveries, latest): [\w.]+, processed, HTTP 200$/ }).waitFor({ timeout: UI_DEADLINE_MS });
     // Newest first: the numbers go down the list.
     const numbers = (await rowData("seq")).map(Number);
     expect(numbers).toEqual([...numbers].sort((a, b) => b - a));

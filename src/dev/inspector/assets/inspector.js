@@ -163,12 +163,28 @@
     }
   }
 
+  /** New rows since the last announcement: the list is redrawn whole, so screen readers hear this line instead. */
+  let unannounced = [];
+  let announcing = undefined;
+  function announce(delivery) {
+    unannounced.push(delivery);
+    announcing ??= setTimeout(() => {
+      const latest = unannounced[unannounced.length - 1];
+      const count = unannounced.length === 1 ? "New delivery" : `${unannounced.length} new deliveries, latest`;
+      $("live").textContent = `${count}: ${latest.type ?? "unknown type"}, ${latest.outcome}, HTTP ${latest.status}`;
+      unannounced = [];
+      announcing = undefined;
+    }, 500);
+  }
+
   function onEvent(name, data) {
     if (name === "clear") {
       deliveries.clear();
       $("detail").hidden = true;
       selected = undefined;
+      $("live").textContent = "List cleared";
     } else if (name === "delivery") {
+      if (!deliveries.has(data.seq)) announce(data);
       deliveries.set(data.seq, data);
     }
     render();
