@@ -56,7 +56,7 @@ function keptBytes(delivery: InspectedDelivery): Buffer {
 }
 
 /** The same bytes (and, in the standard scheme, the same `webhook-id`) re-signed now: a handled event comes back `duplicate`. */
-export function replay(target: ActionTarget, delivery: InspectedDelivery): Promise<ActionResult> {
+export async function replay(target: ActionTarget, delivery: InspectedDelivery): Promise<ActionResult> {
   return deliver(target, keptBytes(delivery), delivery.webhookId);
 }
 
@@ -75,13 +75,13 @@ export function parseEventJson(text: string): Record<string, unknown> {
 }
 
 /** The kept body with a new `id` (and a new `webhook-id`), signed now: the handlers run again. */
-export function replayAsNew(target: ActionTarget, delivery: InspectedDelivery): Promise<ActionResult> {
+export async function replayAsNew(target: ActionTarget, delivery: InspectedDelivery): Promise<ActionResult> {
   const event = parseEventJson(keptBytes(delivery).toString("utf8"));
   return deliver(target, Buffer.from(JSON.stringify({ ...event, id: newEventId() })), undefined);
 }
 
-/** Any event JSON (a fixture, a template), sent as it is, signed now. */
-export function sendEvent(target: ActionTarget, text: string): Promise<ActionResult> {
+/** Any event JSON (a fixture, a template), sent as it is, signed now. Rejects with ActionError `invalid_event`. */
+export async function sendEvent(target: ActionTarget, text: string): Promise<ActionResult> {
   parseEventJson(text);
   return deliver(target, Buffer.from(text), undefined);
 }
