@@ -131,7 +131,7 @@
     }
     $("detail").hidden = false;
     $("detail").dataset.seq = String(seq);
-    $("detail-title").textContent = `Delivery #${seq}: ${delivery.type ?? "unknown type"}`;
+    $("detail-title").textContent = `Delivery #${seq}${delivery.type === undefined ? "" : `: ${delivery.type}`}`;
     $("detail-summary").textContent = `${delivery.outcome}, HTTP ${delivery.status}, ${delivery.durationMs.toFixed(1)} ms, handlers: ${delivery.handlers}`;
     $("verified-note").hidden = delivery.verified;
     $("detail-headers").tBodies[0].replaceChildren(
