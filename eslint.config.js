@@ -24,4 +24,12 @@ export default tseslint.config(
     files: ["**/*.js"],
     ...tseslint.configs.disableTypeChecked,
   },
+  {
+    // The dev inspector's page script runs in the browser.
+    files: ["src/dev/inspector/assets/**/*.js"],
+    languageOptions: {
+      sourceType: "script",
+      globals: { document: "readonly", location: "readonly", fetch: "readonly", URLSearchParams: "readonly", TextDecoderStream: "readonly", setTimeout: "readonly" },
+    },
+  },
 );

@@ -5,7 +5,8 @@ import { ConfigError } from "../errors.js";
 import { createDevState, DEFAULT_STATE_DIR, readDevState, writeDevState } from "../dev/dev-state.js";
 import { localProviderEnv, startLocalProvider } from "../dev/local-provider.js";
 import { DEV_TOKEN_HEADER } from "../dev/rotate-guard.js";
-import { chooseLogFormat, createLogger } from "../observability/logger.js";
+import { createInspector } from "../dev/inspector/create-inspector.js";
+import { chooseLogFormat, createLogger, stdoutDestination } from "../observability/logger.js";
 import { createRedisConnection, redactRedisUrl } from "../redis/redis-connection.js";
 import { startService } from "../service/start-service.js";
 import { flagConfig, integerFlag, parseArgs, parseFlags } from "./parse-flags.js";
@@ -24,6 +25,8 @@ Starts, in one process, the receiver and a local provider: a real OAuth 2 author
 (client credentials, JWT access tokens) and the key endpoint that serves the signing key to
 tokens with the webhooks:verify scope. The receiver gets its key through that flow, as in
 production. Credentials and keys are generated once and kept in DIR (git-ignored).
+It also serves the inspector page (every delivery, live, with replay) at /_inspector/ on the
+receiver's port: open the URL it prints, which carries the dev token.
 
   --port P          receiver port (default 8080; 0 picks a free one); the provider takes a free port
   --handlers PATH   module whose default export registers handlers (default: log each event)
@@ -95,16 +98,29 @@ export async function devCommand(args: readonly string[]): Promise<number> {
     HANDLERS: values.handlers,
     ...localProviderEnv(provider),
   });
-  // Readable lines for a person at a terminal, JSON for a pipe (README, "Operations").
-  const logger = createLogger({ level: config.logLevel, format: chooseLogFormat(config.logFormat, true, process.stdout.isTTY === true) });
+  const late: { url: string; warn: (error: unknown) => void } = { url: "", warn: () => undefined };
+  const inspector = await createInspector({
+    stateDir,
+    devToken: state.devToken,
+    target: { webhookUrl: () => late.url, scheme: config.scheme, secret: () => provider.state().keys[0]?.secret ?? "" },
+    onSaveError: (error) => late.warn(error),
+  });
+  // JSON lines to the inspector; on the console readable lines for a person at a terminal, JSON
+  // for a pipe (README, "Operations").
+  const consoleFormat = chooseLogFormat(config.logFormat, true, process.stdout.isTTY === true);
+  const logger = createLogger({ level: config.logLevel, destination: inspector.teeLogs(stdoutDestination(consoleFormat)) });
+  late.warn = (error) => logger.warn({ err: error }, "inspector: deliveries could not be saved");
   installProcessGuards(logger);
   const service = await startService(config, logger, {
     register: (receiver) => {
       if (values.handlers !== undefined) return;
       receiver.on("*", (_event, context) => context.logger.info("dev handler received an event"));
     },
+    observer: inspector.observer,
+    extraRoutes: inspector.routes,
   });
   const webhookUrl = `${service.url}${config.path}`;
+  late.url = webhookUrl;
   await writeDevState(stateDir, {
     ...provider.state(),
     endpoints: {
@@ -123,6 +139,7 @@ chatgpt-webhook-receiver dev stack
   token endpoint  ${provider.tokenEndpoint}   (client credentials)
   key endpoint    ${provider.keyUrl}
   client id       ${state.clientId}   (secret, keys and dev token in ${stateDir}/, git-ignored)
+  inspector       ${inspector.url(service.url)}   (every delivery, live; the dev token is in the fragment)
 
 Fire every fixture, signed with the provider's current key:
   npm run replay -- fixtures/${stateFlag}
@@ -135,5 +152,7 @@ Watch duplicates, forgeries and stale events:
 Rotate the signing key (the receiver picks the new one up on the next delivery):
   curl -X POST -H ${shellQuote(`${DEV_TOKEN_HEADER}: ${provider.state().devToken}`)} ${provider.rotateUrl}
 `);
-  return runUntilSignal(service, logger, () => provider.close());
+  return runUntilSignal(service, logger, async () => {
+    await Promise.all([provider.close(), inspector.close()]);
+  });
 }

@@ -1,5 +1,5 @@
 // The service's Express 5 app: security headers, ops endpoints (unless on their own listener), the webhook route, JSON 404s and errors.
-import express, { type ErrorRequestHandler, type Express } from "express";
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
 import type { Logger } from "pino";
 import type { TrustProxy } from "../config/trust-proxy.js";
 import type { Receiver } from "./express-receiver.js";
@@ -22,6 +22,8 @@ export interface AppOptions {
    * to true; false when they have their own listener (`OPS_PORT`), which {@link createOpsApp} serves.
    */
   readonly opsRoutes?: boolean;
+  /** More routes, mounted after the security headers (the dev inspector). Defaults to none. */
+  readonly extraRoutes?: RequestHandler | undefined;
 }
 
 /** Options of {@link createOpsApp}. */
@@ -40,6 +42,7 @@ export function createApp(options: AppOptions): Express {
   if (options.opsRoutes ?? true) {
     app.use(createOpsRoutes(options.receiver, { isShuttingDown: options.isShuttingDown ?? (() => false), reasons: false }));
   }
+  if (options.extraRoutes !== undefined) app.use(options.extraRoutes);
   finish(app, options.logger);
   return app;
 }

@@ -47,7 +47,7 @@ const FLUSH_EVERY_MS = 200;
  * pino's too: a stdout pipe that stays full (a stalled log collector) holds the event loop while
  * a batch waits to be written, where an asynchronous destination would buffer in memory.
  */
-function bufferedStdout(): DestinationStream {
+export function bufferedStdout(): DestinationStream {
   const destination = pino.destination({ dest: 1, sync: true, minLength: 4096 });
   setInterval(() => {
     try {
@@ -87,6 +87,14 @@ function prettyDestination(sink: DestinationStream | undefined): DestinationStre
     ignore: "pid,hostname,service",
   });
   return { write: (line: string) => target.write(toText(line)) };
+}
+
+/**
+ * Stdout in `format`, for a logger that writes JSON lines to a destination of its own first (`dev`
+ * copies them to its inspector): buffered JSON lines, or unbuffered pretty ones.
+ */
+export function stdoutDestination(format: LogFormat): DestinationStream {
+  return format === "pretty" ? prettyDestination(undefined) : bufferedStdout();
 }
 
 /** Options of {@link createLogger}. */

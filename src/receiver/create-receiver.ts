@@ -4,6 +4,7 @@ import type { HandlerRegistry } from "../dispatch/handler-registry.js";
 import { createHandlerRegistry } from "../dispatch/handler-registry.js";
 import { createRateLimits } from "../rate-limit/rate-limits.js";
 import { createReceiverMetrics, type ReceiverMetrics } from "../observability/metrics.js";
+import { notifyObserver } from "../pipeline/delivery-observer.js";
 import { createOutcomeRecorder } from "../pipeline/outcome-recorder.js";
 import { createPipeline, type DeliveryRequest, type DeliveryResult } from "../pipeline/receive-delivery.js";
 import { createReplayGuard } from "../pipeline/replay-guard.js";
@@ -122,12 +123,17 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
     logger,
   });
   const record = createOutcomeRecorder(logger, metrics);
+  const observer = config.observer;
   const handle = createRequestHandler({
     pipeline,
     rateLimits,
     maxBodyBytes: config.maxBodyBytes,
     allowlist: config.allowlist,
-    record, clock: config.clock, logger });
+    record,
+    clock: config.clock,
+    logger,
+    observer,
+  });
 
   return {
     on: (type, handler) => handlers.on(type, handler),
@@ -137,7 +143,11 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
       pipeline.inFlight.begin();
       try {
         const result = await pipeline.receive(request);
-        record({ ...result, durationMs: performance.now() - started });
+        const delivery = { ...result, durationMs: performance.now() - started };
+        record(delivery);
+        if (observer !== undefined) {
+          notifyObserver(observer, { ...delivery, headers: request.headers, body: request.body, answer: result.body, answeredAt: config.clock.now() });
+        }
         return result;
       } finally {
         pipeline.inFlight.end();

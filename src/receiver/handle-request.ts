@@ -4,7 +4,8 @@ import { DeliveryRejectedError, ErrorCode, ForbiddenSourceError } from "../error
 import type { Clock } from "../clock.js";
 import { isThenable } from "../maybe-promise.js";
 import { INTERNAL_ERROR, toErrorResponse } from "../pipeline/error-response.js";
-import type { OutcomeRecorder } from "../pipeline/outcome-recorder.js";
+import { notifyObserver, type DeliveryObserver } from "../pipeline/delivery-observer.js";
+import type { DeliveryRecord, OutcomeRecorder } from "../pipeline/outcome-recorder.js";
 import type { Pipeline } from "../pipeline/receive-delivery.js";
 import { rateLimitedAnswer } from "../rate-limit/rate-limited-answer.js";
 import type { LimitInfo, RateLimits } from "../rate-limit/rate-limits.js";
@@ -23,6 +24,8 @@ export interface RequestHandlerDependencies {
   readonly record: OutcomeRecorder;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Told of every answer with its request (docs/ARCHITECTURE.md, "Observing deliveries"). */
+  readonly observer?: DeliveryObserver | undefined;
 }
 
 /**
@@ -57,12 +60,23 @@ function declaredTooLarge(request: WebhookRequest, limit: number): boolean {
  * client's failure limit before it is written.
  */
 export function createRequestHandler(deps: RequestHandlerDependencies): RequestHandler {
-  const { pipeline, rateLimits, record, clock, logger } = deps;
+  const { pipeline, rateLimits, record, clock, logger, observer } = deps;
 
-  const answerWith = async (request: WebhookRequest, started: number, answer: WebhookAnswer, outcome: string, facts = {}) => {
+  const answerWith = async (
+    request: WebhookRequest,
+    started: number,
+    answer: WebhookAnswer,
+    outcome: string,
+    facts: Partial<DeliveryRecord> = {},
+    body?: Uint8Array,
+  ) => {
     const counting = request.clientKey === undefined ? undefined : rateLimits.recordFailure(request.clientKey, answer.status);
     if (isThenable(counting)) await counting;
-    record({ status: answer.status, outcome, durationMs: performance.now() - started, ...facts });
+    const delivery = { status: answer.status, outcome, durationMs: performance.now() - started, ...facts };
+    record(delivery);
+    if (observer !== undefined) {
+      notifyObserver(observer, { ...delivery, headers: request.headers, body, answer: answer.body, answeredAt: clock.now() });
+    }
     return answer;
   };
 
@@ -89,11 +103,8 @@ export function createRequestHandler(deps: RequestHandlerDependencies): RequestH
     }
     const result = await pipeline.receive({ headers: request.headers, body: read.body });
     const answer = { status: result.status, body: result.body, retryAfterSeconds: result.retryAfterSeconds, headers: undefined };
-    return answerWith(request, started, answer, result.outcome, {
-      eventId: result.eventId,
-      eventType: result.eventType,
-      deliveryId: result.deliveryId,
-    });
+    const facts = { eventId: result.eventId, eventType: result.eventType, deliveryId: result.deliveryId };
+    return answerWith(request, started, answer, result.outcome, facts, read.body);
   };
 
   const failed = (started: number) => (error: unknown): WebhookAnswer => {

@@ -12,6 +12,7 @@ import type { KeySource } from "../keys/key-source.js";
 import type { RedisConnection } from "../redis/redis-connection.js";
 import { createStaticKeySource } from "../keys/static-key-source.js";
 import type { ReplayStore } from "../replay/replay-store.js";
+import type { DeliveryObserver } from "../pipeline/delivery-observer.js";
 import type { SchemeName } from "../signature/scheme.js";
 import { parseSourceAllowlist, type SourceAllowlist } from "./source-allowlist.js";
 import { SCHEME_NAMES } from "../signature/schemes.js";
@@ -85,6 +86,11 @@ export interface ReceiverOptions {
    * (`"claimed"`, `"queued"`, `"done"`), e.g. to kill the process there. Not for production use.
    */
   readonly afterEnqueueStep?: (step: "claimed" | "queued" | "done") => void;
+  /**
+   * Told of every answered delivery: headers, raw body, outcome, answer, duration (the dev
+   * inspector uses it; docs/ARCHITECTURE.md, "Observing deliveries"). Defaults to none.
+   */
+  readonly observer?: DeliveryObserver;
   /** pino logger. Defaults to a silent one. */
   readonly logger?: Logger;
   /** prom-client registry for the receiver's metrics. Defaults to a new one. */
@@ -108,6 +114,7 @@ export interface ReceiverConfig extends Readonly<Record<IntegerOption, number>> 
   readonly registry: Registry | undefined;
   readonly clock: Clock;
   readonly afterEnqueueStep: ReceiverOptions["afterEnqueueStep"];
+  readonly observer: DeliveryObserver | undefined;
 }
 
 /**
@@ -134,6 +141,7 @@ export function resolveOptions(options: ReceiverOptions): ReceiverConfig {
     registry: options.registry,
     clock: options.clock ?? systemClock,
     afterEnqueueStep: options.afterEnqueueStep,
+    observer: options.observer,
   };
 }
 

@@ -2,6 +2,7 @@
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { RequestHandler } from "express";
 import type { Logger } from "pino";
 import type { ServiceConfig } from "../config/env.js";
 import { createApp, createOpsApp } from "../http/create-app.js";
@@ -50,6 +51,8 @@ export interface ServiceOverrides extends ServiceReceiverOverrides {
   readonly serverTimeouts?: Partial<ServerTimeouts>;
   /** Most simultaneous connections (more are refused). Defaults to no limit: cap at the proxy. */
   readonly maxConnections?: number;
+  /** More routes on the public listener (the dev inspector; never set by `serve`). */
+  readonly extraRoutes?: RequestHandler;
 }
 
 /** Starts the service and resolves once it listens. */
@@ -58,7 +61,7 @@ export async function startService(
   logger: Logger,
   overrides: ServiceOverrides = {},
 ): Promise<RunningService> {
-  const { serverTimeouts, maxConnections, ...receiverOverrides } = overrides;
+  const { serverTimeouts, maxConnections, extraRoutes, ...receiverOverrides } = overrides;
   const { receiver, stores, remote, secretFiles, forwarder } = await createServiceReceiver(config, logger, receiverOverrides);
   // Queue mode: WORKER_CONCURRENCY workers in this process, once every handler is registered.
   receiver.startWorkers();
@@ -72,6 +75,7 @@ export async function startService(
     trustProxy: config.trustProxy,
     isShuttingDown,
     opsRoutes: config.ops === undefined,
+    extraRoutes,
   });
   const timeouts = { ...DEFAULT_SERVER_TIMEOUTS, ...serverTimeouts };
   const server = createServer(timeouts, app);
