@@ -4,14 +4,19 @@ import { ClientClosedError, ClientOfflineError, ConnectionTimeoutError, SocketCl
 import { isThenable } from "../maybe-promise.js";
 import type { RedisClient } from "../redis/redis-connection.js";
 
-/** node-redis errors that mean "Redis is not reachable right now", not "this command is wrong". */
+/** Socket error codes of a connection that is gone or cannot be made. */
+const SOCKET_LOSS_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ECONNABORTED", "EPIPE", "ETIMEDOUT", "ENOTCONN", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN"]);
+
+/** Errors that mean "Redis is not reachable right now", not "this command is wrong". */
 export function isConnectionLoss(error: unknown): boolean {
   return (
     error instanceof ClientOfflineError ||
     error instanceof ClientClosedError ||
     error instanceof SocketClosedUnexpectedlyError ||
     error instanceof ConnectionTimeoutError ||
-    (error as { code?: unknown } | null)?.code === "ECONNREFUSED"
+    SOCKET_LOSS_CODES.has(String((error as { code?: unknown } | null)?.code)) ||
+    // A Redis restarting with persistence answers LOADING until its data is read back.
+    (error instanceof Error && error.message.startsWith("LOADING "))
   );
 }
 
