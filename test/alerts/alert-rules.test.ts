@@ -1,7 +1,9 @@
 // deploy/prometheus/alerts.yml: valid for promtool, every alert unit-tested firing and quiet (alerts.test.yml),
 // and every metric a rule uses one that a live service in queue mode really exposes on /metrics.
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { cleanUpPrefixes, newPrefix, startQueueService } from "../queue/queue-test-support.js";
@@ -64,25 +66,43 @@ describe("exposedNames", () => {
 
 describe("the metrics the rules use", () => {
   let service: TestService | undefined;
+  const cleanUp: Array<() => void> = [];
   afterAll(async () => {
     await service?.shutdown();
     await cleanUpPrefixes();
+    for (const step of cleanUp) step();
   });
 
-  it("are all exposed on /metrics by a service in queue mode with remote keys", async () => {
-    // Remote keys (their token and key metrics) from an endpoint that is down: only the names matter here.
+  it("are all exposed on /metrics by a service in queue mode with remote keys, a secret file and forwarding", async () => {
+    // Remote keys (their token and key metrics) from an endpoint that is down, the client secret
+    // from a file, a forward target that is down: only the names matter here.
     const closed = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), "cwr-alerts-"));
+    cleanUp.push(() => rmSync(dir, { recursive: true, force: true }));
+    const secretFile = join(dir, "client-secret");
+    writeFileSync(secretFile, "alerts-test-client-secret\n");
     service = await startQueueService(newPrefix(), {
       WEBHOOK_SECRET: "",
       WEBHOOK_KEY_URL: `http://127.0.0.1:${closed}/v1/webhook-keys`,
       TOKEN_ENDPOINT: `http://127.0.0.1:${closed}/token`,
       CLIENT_ID: "alerts-test-client",
-      CLIENT_SECRET: "alerts-test-client-secret",
+      CLIENT_SECRET_FILE: secretFile,
+      FORWARD_URL: `http://127.0.0.1:${closed}/events`,
+      FORWARD_TOKEN_SCOPES: "events:write",
     });
     const scrape = await (await fetch(`${service.url}/metrics`)).text();
     const exposed = exposedNames(scrape);
     const used = new Set(alertRules().flatMap((rule) => [...metricNamesIn(rule.expr)]));
-    for (const name of ["webhook_deliveries_total", "webhook_token_requests_total", "webhook_key_fetches_total", "webhook_queue_jobs", "webhook_job_queue_seconds_bucket"]) {
+    for (const name of [
+      "webhook_deliveries_total",
+      "webhook_token_requests_total",
+      "webhook_key_fetches_total",
+      "webhook_queue_jobs",
+      "webhook_job_queue_seconds_bucket",
+      "webhook_secret_reload_failures_total",
+      "webhook_queue_worker_errors_total",
+      "webhook_forwards_total",
+    ]) {
       expect(used, `the rules use ${name}`).toContain(name);
     }
     const missing = [...used].filter((name) => !exposed.has(name));

@@ -199,6 +199,15 @@ describe("dev inspector in a browser", { timeout: 3 * SPAWN_DEADLINE_MS }, () =>
     expect(await page.locator("#action-status").textContent()).toBe("Send batch.failed: HTTP 200 duplicate");
   });
 
+  it("sends a new event from a trigger template chosen in the form", async () => {
+    const total = await rowCount();
+    await page.locator("#fixture").selectOption({ label: "eval.run.canceled (new id)" });
+    await page.locator("#send-form button").click();
+    await rowsShown("#rows tr", total + 1);
+    expect(await page.locator("#rows tr").first().getAttribute("data-type")).toBe("eval.run.canceled");
+    expect(await page.locator("#action-status").textContent()).toBe("Send a new eval.run.canceled: HTTP 200 processed");
+  });
+
   it("a tampered delivery shows invalid_signature, marked not verified, its body as text", async () => {
     expect(await replay(["fixtures/batch.completed.json", "--tamper", "--expect", "401"])).toBe(0);
     await rowsShown("#rows tr[data-outcome=invalid_signature]");

@@ -59,6 +59,20 @@ describe.each(["chatgpt", "standard"] as const)("the inspector API (%s scheme)",
     expect(fresh.answer.id).not.toBe(`evt_api_${scheme}`);
     expect(inspector.store.list().map((delivery) => delivery.outcome)).toEqual(["processed", "duplicate", "processed"]);
   });
+
+  it("lists the trigger templates and sends a fresh event of one on each request", async () => {
+    const { api } = await start(scheme);
+    const listed = (await (await fetch(`${api}/fixtures`, { headers: withToken })).json()) as { templates: string[] };
+    expect(listed.templates).toContain("eval.run.canceled");
+    const ids = new Set<string>();
+    for (let i = 0; i < 2; i++) {
+      const sent = (await (await post(`${api}/trigger/fine_tuning.job.cancelled`)).json()) as { status: number; answer: { status: string; id: string } };
+      expect(sent).toMatchObject({ status: 200, answer: { status: "processed" } });
+      ids.add(sent.answer.id);
+    }
+    expect(ids.size).toBe(2);
+    expect(await (await post(`${api}/trigger/no.such.type`)).json()).toMatchObject({ error: "not_found" });
+  });
 });
 
 describe("the inspector API", () => {

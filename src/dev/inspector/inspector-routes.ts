@@ -2,6 +2,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
+import { buildEvent, EVENT_TEMPLATES, isTemplateType } from "../../events/templates.js";
 import { ActionError, replay, replayAsNew, sendEvent, type ActionResult, type ActionTarget } from "./inspector-actions.js";
 import { PAGE_POLICY } from "./inspector-assets.js";
 import { inspectorRefusal } from "./inspector-guard.js";
@@ -82,7 +83,9 @@ export function createInspectorRoutes(options: InspectorRoutesOptions): Router {
     req.on("close", () => stream.close());
   });
   api.get("/fixtures", (_req, res, next) => {
-    listFixtures().then((fixtures) => res.set("cache-control", "no-store").json({ fixtures }), next);
+    // Templates (the ones of `trigger`) are listed by type; each send builds a fresh event.
+    const templates = Object.keys(EVENT_TEMPLATES).sort();
+    listFixtures().then((fixtures) => res.set("cache-control", "no-store").json({ fixtures, templates }), next);
   });
 
   const act = (res: Response, next: NextFunction, run: () => Promise<ActionResult>): void => {
@@ -107,6 +110,11 @@ export function createInspectorRoutes(options: InspectorRoutesOptions): Router {
   api.post("/send", express.raw({ type: () => true, limit: MAX_SENT_EVENT }), (req, res, next) => {
     const body = Buffer.isBuffer(req.body) ? req.body.toString("utf8") : "";
     act(res, next, () => sendEvent(target, body));
+  });
+  api.post("/trigger/:type", (req, res, next) => {
+    const type = String(req.params.type);
+    if (!isTemplateType(type)) return fail(res, 404, "not_found", "no template for that event type (see trigger --list)");
+    act(res, next, () => sendEvent(target, JSON.stringify(buildEvent(type, Math.floor(Date.now() / 1000)))));
   });
   api.use((_req, res) => fail(res, 404, "not_found", "no such inspector endpoint"));
 

@@ -225,12 +225,20 @@
 
   async function loadFixtures() {
     const response = await api("fixtures");
-    const { fixtures } = await response.json();
+    const { fixtures, templates = [] } = await response.json();
     const select = $("fixture");
-    select.replaceChildren(...fixtures.map((fixture, index) => el("option", { value: String(index) }, fixture.name)));
+    select.replaceChildren(
+      el("optgroup", { label: "Fixtures" }, ...fixtures.map((fixture, index) => el("option", { value: `fixture:${index}` }, fixture.name))),
+      el("optgroup", { label: "Templates (a new event id each time)" }, ...templates.map((type) => el("option", { value: `template:${type}` }, `${type} (new id)`))),
+    );
     $("send-form").addEventListener("submit", (event) => {
       event.preventDefault();
-      const fixture = fixtures[Number(select.value)];
+      const [kind, key] = [select.value.slice(0, select.value.indexOf(":")), select.value.slice(select.value.indexOf(":") + 1)];
+      if (kind === "template") {
+        void act(`trigger/${encodeURIComponent(key)}`, {}, `Send a new ${key}`);
+        return;
+      }
+      const fixture = fixtures[Number(key)];
       if (fixture !== undefined) void act("send", { body: JSON.stringify(fixture.event), headers: { "content-type": "application/json" } }, `Send ${fixture.name}`);
     });
   }
