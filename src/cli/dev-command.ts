@@ -58,6 +58,11 @@ async function devQueueEnv(): Promise<Record<string, string>> {
   return { DISPATCH: "queue", REPLAY_STORE: url, REDIS_KEY_PREFIX: process.env.REDIS_KEY_PREFIX ?? DEV_KEY_PREFIX };
 }
 
+/** A Redis URL to print in a command: with a password, the variable it came from instead. */
+function shownStoreUrl(url: string): string {
+  return redactRedisUrl(url) === url ? shellQuote(url) : '"$REPLAY_STORE"';
+}
+
 /**
  * The service configuration of dev, read once its provider runs (the key settings point at it);
  * a bad value closes the provider first, so the process ends with the one error line.
@@ -111,14 +116,23 @@ export async function devCommand(args: readonly string[]): Promise<number> {
   const logger = createLogger({ level: config.logLevel, destination: inspector.teeLogs(stdoutDestination(consoleFormat)) });
   late.warn = (error) => logger.warn({ err: error }, "inspector: deliveries could not be saved");
   installProcessGuards(logger);
-  const service = await startService(config, logger, {
-    register: (receiver) => {
-      if (values.handlers !== undefined) return;
-      receiver.on("*", (_event, context) => context.logger.info("dev handler received an event"));
-    },
-    observer: inspector.observer,
-    extraRoutes: inspector.routes,
-  });
+  let service: Awaited<ReturnType<typeof startService>>;
+  try {
+    service = await startService(config, logger, {
+      register: (receiver) => {
+        if (values.handlers !== undefined) return;
+        receiver.on("*", (_event, context) => context.logger.info("dev handler received an event"));
+      },
+      observer: inspector.observer,
+      extraRoutes: inspector.routes,
+    });
+  } catch (error) {
+    // Nothing may keep the process up after a failed start (the provider listens already).
+    await Promise.all([provider.close(), inspector.close()]);
+    logger.flush();
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") throw new Error(`port ${port} is in use on 127.0.0.1: stop what listens there, or pass --port`, { cause: error });
+    throw error;
+  }
   const webhookUrl = `${service.url}${config.path}`;
   late.url = webhookUrl;
   await writeDevState(stateDir, {
@@ -149,9 +163,15 @@ Watch duplicates, forgeries and stale events:
   npm run replay -- fixtures/batch.completed.json --tamper --expect 401${stateFlag}
   npm run replay -- fixtures/batch.completed.json --timestamp-offset -600 --expect 401${stateFlag}
 
+Send a new event of any type (trigger --list shows them):
+  npm run trigger -- batch.completed --set data.id=batch_123${stateFlag}
+
 Rotate the signing key (the receiver picks the new one up on the next delivery):
   curl -X POST -H ${shellQuote(`${DEV_TOKEN_HEADER}: ${provider.state().devToken}`)} ${provider.rotateUrl}
-`);
+${config.dispatch.kind === "queue" ? `
+The queue's dead letters and counts (events reads the same Redis and key prefix):
+  REPLAY_STORE=${shownStoreUrl(queue.REPLAY_STORE ?? "")} REDIS_KEY_PREFIX=${shellQuote(queue.REDIS_KEY_PREFIX ?? "")} npm run events -- stats
+` : ""}`);
   return runUntilSignal(service, logger, async () => {
     await Promise.all([provider.close(), inspector.close()]);
   });

@@ -59,11 +59,16 @@ async function main(argv: readonly string[]): Promise<number> {
   return command(args);
 }
 
+// Keeps the process alive until the command settles: a command waiting only on unref'd timers
+// (a retry's backoff) would otherwise end the process silently, with exit code 0.
+const untilSettled = setInterval(() => undefined, 60_000);
 main(process.argv.slice(2)).then(
   (code) => {
+    clearInterval(untilSettled);
     process.exitCode = code;
   },
   (error: unknown) => {
+    clearInterval(untilSettled);
     if (error instanceof UsageError) {
       console.error(`chatgpt-webhooks: ${error.message}\nRun "chatgpt-webhooks --help" for usage.`);
       process.exitCode = ExitCode.USAGE;

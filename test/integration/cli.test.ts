@@ -2,6 +2,7 @@
 // config errors, and graceful shutdown of `serve` on SIGTERM.
 import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
+import { createServer, type AddressInfo } from "node:net";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,7 +11,8 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURES_DIR, loadFixtures } from "../support/fixtures.js";
 import { chatgptHeaders } from "../support/independent-signers.js";
-import { startServiceProcess } from "../support/service-process.js";
+import { createDevState, writeDevState } from "../../src/dev/dev-state.js";
+import { freePort, startServiceProcess } from "../support/service-process.js";
 import { startTestService, TEST_SECRET, type TestService } from "../support/service.js";
 
 const run = promisify(execFile);
@@ -152,6 +154,43 @@ describe("chatgpt-webhooks replay against a given URL", { timeout: 60_000 }, () 
     const wrongSecret = await cli(["replay", fixture, "--url", standard.webhookUrl, "--scheme", "standard", "--secret", `whsec_${Buffer.alloc(32, 1).toString("base64")}`, "--json"]);
     expect(wrongSecret.code).toBe(1);
     expect(JSON.parse(wrongSecret.stdout)).toEqual([expect.objectContaining({ status: 401, outcome: "invalid_signature" })]);
+  });
+});
+
+describe("replay and trigger against a dev stack that has stopped", { timeout: 60_000 }, () => {
+  it("exit 1 with a line saying so (the key fetch's retries never end the process silently with 0)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cwr-stale-dev-"));
+    try {
+      const closed = `http://127.0.0.1:${await freePort()}`;
+      await writeDevState(dir, {
+        ...createDevState(),
+        endpoints: { webhookUrl: `${closed}/webhooks/chatgpt`, scheme: "chatgpt", tokenEndpoint: `${closed}/token`, keyUrl: `${closed}/v1/webhook-keys`, resource: closed, rotateUrl: `${closed}/dev/rotate-key` },
+      });
+      for (const args of [["replay", `${FIXTURES_DIR}batch.failed.json`], ["trigger", "batch.failed"]]) {
+        const result = await cli([...args, "--state-dir", dir]);
+        expect(result.code, args[0]).toBe(1);
+        expect(result.stderr).toContain('is "npm run dev" still running?');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("dev on a port already in use", { timeout: 60_000 }, () => {
+  it("exits 1 with a line naming the port (its provider closed, nothing left listening)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cwr-busy-dev-"));
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (blocker.address() as AddressInfo).port;
+      const result = await cli(["dev", "--port", String(port), "--state-dir", dir]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`port ${port} is in use`);
+    } finally {
+      blocker.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -26,7 +26,7 @@ export async function fetchDevSigningKey(state: DevState & { endpoints: NonNulla
   });
   const keys = createRemoteKeySource({ keyUrl: state.endpoints.keyUrl, tokenProvider: tokens, maxFailureBackoffSeconds: 1 });
   try {
-    if (!(await keys.warmUp())) throw new Error(`could not get a key from ${state.endpoints.keyUrl}: ${keys.readiness().reason ?? "unknown error"}`);
+    if (!(await keys.warmUp())) throw new Error(`could not get a key from ${state.endpoints.keyUrl} (is "npm run dev" still running?): ${keys.readiness().reason ?? "unknown error"}`);
     const current = keys.getKeys();
     const first = Array.isArray(current) ? (current as readonly { secret: string }[])[0] : undefined;
     if (first === undefined) throw new Error("the dev provider served no key");
