@@ -20,6 +20,32 @@ export function isConnectionLoss(error: unknown): boolean {
   );
 }
 
+type Listener = (...args: unknown[]) => void;
+const ADD_LISTENER = new Set<string | symbol>(["on", "once", "addListener", "prependListener", "prependOnceListener"]);
+const REMOVE_LISTENER = new Set<string | symbol>(["off", "removeListener"]);
+const GUARDS = new WeakMap<Listener, Listener>();
+
+/**
+ * BullMQ's client wrapper re-emits the client's "error" events on itself, and after BullMQ has
+ * closed its side nobody listens there any more: the re-emit then throws out of the socket's
+ * handler, an uncaught exception (seen as `read ECONNRESET` when Redis died). Guarded listeners
+ * keep such a throw inside; the errors still reach the workers through their failed commands.
+ */
+function guarded(listener: Listener): Listener {
+  let guard = GUARDS.get(listener);
+  if (guard === undefined) {
+    guard = (...args: unknown[]) => {
+      try {
+        listener(...args);
+      } catch {
+        // nobody listens on BullMQ's side any more
+      }
+    };
+    GUARDS.set(listener, guard);
+  }
+  return guard;
+}
+
 function asConnectionClosed(error: unknown): never {
   if (isConnectionLoss(error)) throw new ConnectionClosedError((error as Error).message, error);
   throw error;
@@ -39,6 +65,12 @@ export function bullmqConnection(client: RedisClient): RedisClient {
       if (typeof value !== "function") return value;
       const method = value as (...args: unknown[]) => unknown;
       if (property === "duplicate") return (...args: unknown[]) => bullmqConnection(method.apply(target, args) as RedisClient);
+      if (ADD_LISTENER.has(property)) {
+        return (event: unknown, listener: Listener) => (method.call(target, event, event === "error" ? guarded(listener) : listener), target);
+      }
+      if (REMOVE_LISTENER.has(property)) {
+        return (event: unknown, listener: Listener) => (method.call(target, event, event === "error" ? (GUARDS.get(listener) ?? listener) : listener), target);
+      }
       return (...args: unknown[]) => {
         const result = method.apply(target, args);
         return isThenable(result) ? Promise.resolve(result).catch(asConnectionClosed) : result;

@@ -1,6 +1,7 @@
 // Which errors reach BullMQ as "connection closed" (it waits and retries those) and which stay as they are.
 import { ConnectionClosedError } from "bullmq";
 import { ClientClosedError, ClientOfflineError, SocketClosedUnexpectedlyError } from "redis";
+import { EventEmitter } from "node:events";
 import { describe, expect, it } from "vitest";
 import { bullmqConnection, isConnectionLoss } from "../../../src/queue/bullmq-connection.js";
 import type { RedisClient } from "../../../src/redis/redis-connection.js";
@@ -52,3 +53,23 @@ describe("bullmqConnection", () => {
     await expect(client.duplicate().get("k")).rejects.toBeInstanceOf(ConnectionClosedError);
   });
 });
+
+describe("error listeners added through bullmqConnection", () => {
+  it("never throw out of the client's emit (BullMQ re-emits on a wrapper nobody listens to after close), and can be removed", () => {
+    const raw = new EventEmitter();
+    const client = bullmqConnection(raw as unknown as RedisClient);
+    const rethrow = (error: unknown) => {
+      throw error;
+    };
+    client.on("error", rethrow);
+    expect(() => raw.emit("error", new Error("read ECONNRESET"))).not.toThrow();
+    client.off("error", rethrow);
+    expect(raw.listenerCount("error")).toBe(0);
+    // Other events are untouched.
+    const seen: unknown[] = [];
+    client.on("ready", () => seen.push("ready"));
+    raw.emit("ready");
+    expect(seen).toEqual(["ready"]);
+  });
+});
+
