@@ -6,7 +6,7 @@
 #   docker run --rm -p 8080:8080 --read-only --tmpfs /tmp \
 #     -e WEBHOOK_SECRET=... chatgpt-webhook-receiver
 #
-# Configuration comes from the environment (DESIGN.md section 10); no .env file or secret is
+# Configuration comes from the environment (README.md, "Configuration"); no .env file or secret is
 # baked into the image (see .dockerignore). The process writes nothing outside /tmp, so a
 # read-only root filesystem works.
 
