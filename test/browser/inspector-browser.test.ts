@@ -1,28 +1,22 @@
 // The dev inspector in a real browser (Debian's chromium driven by playwright-core) against `dev`
 // running as a child process: live rows, detail, replay, tampered deliveries, filters, the dev
 // token, and the list surviving a restart of dev.
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT, runCli, SPAWN_DEADLINE_MS, startDevProcess, type DevProcess } from "../support/dev-process.js";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CHROMIUM = "/usr/bin/chromium";
 const STATE = mkdtempSync(join(tmpdir(), "cwr-inspector-"));
 const PROFILE = mkdtempSync(join(tmpdir(), "cwr-chromium-"));
 const SCREENSHOTS = join(ROOT, "test-results", "inspector");
-/** Spawning tsx (dev, replay) can take many seconds on a loaded two-core machine. */
-const SPAWN_DEADLINE_MS = 60_000;
 /** How long the page may take to show what the receiver already answered. */
 const UI_DEADLINE_MS = 30_000;
 const FIXTURE_COUNT = readdirSync(join(ROOT, "fixtures")).filter((name) => name.endsWith(".json")).length;
 
-let dev: ChildProcess;
-let devOutput = "";
+let dev: DevProcess;
 let inspectorUrl = "";
 let context: BrowserContext;
 let page: Page;
@@ -31,38 +25,13 @@ const pageProblems: string[] = [];
 
 /** Starts `dev` on STATE and waits for its banner; returns the inspector URL it printed. */
 async function startDev(): Promise<string> {
-  devOutput = "";
-  dev = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "dev", "--port", "0", "--state-dir", STATE], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: "info", LOG_FORMAT: "json" },
-  });
-  dev.stdout!.on("data", (chunk: Buffer) => (devOutput += chunk.toString()));
-  dev.stderr!.on("data", (chunk: Buffer) => (devOutput += chunk.toString()));
-  const exited = once(dev, "exit");
-  while (!devOutput.includes("curl -X POST")) {
-    const next = await Promise.race([once(dev.stdout!, "data").then(() => "data"), exited.then(() => "exit")]);
-    if (next === "exit") throw new Error(`dev exited at start:\n${devOutput}`);
-  }
-  const url = /inspector\s+(http:\/\/127\.0\.0\.1:\d+\/_inspector\/#token=\S+)/.exec(devOutput)?.[1];
-  if (url === undefined) throw new Error(`dev printed no inspector URL:\n${devOutput}`);
+  dev = await startDevProcess(STATE, [], { LOG_FORMAT: "json" });
+  const url = /inspector\s+(http:\/\/127\.0\.0\.1:\d+\/_inspector\/#token=\S+)/.exec(dev.output())?.[1];
+  if (url === undefined) throw new Error(`dev printed no inspector URL:\n${dev.output()}`);
   return url;
 }
 
-async function stopDev(): Promise<number> {
-  if (dev.exitCode !== null) return dev.exitCode;
-  const closed = once(dev, "close");
-  dev.kill("SIGTERM");
-  const [code] = (await closed) as [number];
-  return code;
-}
-
-function replay(args: string[]): Promise<number> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", "src/cli/main.ts", "replay", ...args, "--state-dir", STATE], { cwd: ROOT, timeout: SPAWN_DEADLINE_MS }, (error) =>
-      resolve(error === null ? 0 : typeof error.code === "number" ? error.code : 1),
-    );
-  });
-}
+const replay = (args: string[]): Promise<number> => runCli(["replay", ...args, "--state-dir", STATE]).then((result) => result.code);
 
 const rowCount = (): Promise<number> => page.locator("#rows tr").count();
 
@@ -128,7 +97,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await context?.close();
-  const code = await stopDev();
+  const code = await dev.stop();
   rmSync(STATE, { recursive: true, force: true });
   rmSync(PROFILE, { recursive: true, force: true });
   expect(code).toBe(0);
@@ -270,7 +239,7 @@ describe("dev inspector in a browser", { timeout: 3 * SPAWN_DEADLINE_MS }, () =>
 
   it("keeps the rows across a restart of dev", async () => {
     const before = [await rowData("seq"), await rowData("outcome")];
-    expect(await stopDev()).toBe(0);
+    expect(await dev.stop()).toBe(0);
     inspectorUrl = await startDev();
     await openInspector(inspectorUrl);
     await rowsShown("#rows tr", before[0]!.length);

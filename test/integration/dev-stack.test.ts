@@ -1,20 +1,15 @@
 // `dev` and `replay` as subprocesses: the embedded provider, the real token -> key flow, and the
 // documented outcomes of every replay flag.
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { outputUntil, ROOT, SPAWN_DEADLINE_MS, startDevProcess, type DevProcess } from "../support/dev-process.js";
 import { loadFixtures } from "../support/fixtures.js";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const STATE = mkdtempSync(join(tmpdir(), "cwr-dev-"));
-/** Spawning tsx (dev, replay) can take many seconds on a loaded two-core machine: generous deadlines. */
-const SPAWN_DEADLINE_MS = 60_000;
-let dev: ChildProcess;
-let devOutput = "";
+let dev: DevProcess;
 
 interface Row {
   type: string;
@@ -48,27 +43,7 @@ function newEventFile(type: string): string {
 
 /** Starts `dev` on STATE (a new one, or the one a previous run left) and waits for its banner. */
 async function startDev(args: string[] = [], env: Record<string, string> = {}): Promise<void> {
-  devOutput = "";
-  dev = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "dev", "--port", "0", "--state-dir", STATE, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: "info", LOG_FORMAT: "json", ...env },
-  });
-  dev.stdout!.on("data", (chunk: Buffer) => (devOutput += chunk.toString()));
-  dev.stderr!.on("data", (chunk: Buffer) => (devOutput += chunk.toString()));
-  const exited = once(dev, "exit");
-  while (!devOutput.includes("curl -X POST")) {
-    const next = await Promise.race([once(dev.stdout!, "data").then(() => "data"), exited.then(() => "exit")]);
-    if (next === "exit") throw new Error(`dev exited at start:\n${devOutput}`);
-  }
-}
-
-/** SIGTERMs `dev` and resolves with its exit code. */
-async function stopDev(): Promise<number> {
-  if (dev.exitCode !== null) return dev.exitCode;
-  const closed = once(dev, "close");
-  dev.kill("SIGTERM");
-  const [code] = (await closed) as [number];
-  return code;
+  dev = await startDevProcess(STATE, args, { LOG_FORMAT: "json", ...env });
 }
 
 const devState = (): { clientId: string; clientSecret: string; devToken: string; keys: Array<{ id: string; secret: string; expires_at?: string }>; endpoints: { webhookUrl: string; rotateUrl: string } } =>
@@ -78,7 +53,7 @@ beforeAll(() => startDev(), SPAWN_DEADLINE_MS);
 
 /** dev's complete JSON log lines so far. */
 const devLogLines = (): Array<Record<string, unknown>> =>
-  devOutput.split("\n").slice(0, -1).filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as Record<string, unknown>);
+  dev.output().split("\n").slice(0, -1).filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as Record<string, unknown>);
 
 /**
  * Waits (deadline 10 s) until dev has logged the delivery line (the one with an outcome) of event
@@ -87,30 +62,25 @@ const devLogLines = (): Array<Record<string, unknown>> =>
  */
 async function deliveryLogged(id: string): Promise<void> {
   const logged = (): boolean => devLogLines().some((line) => line.event_id === id && line.outcome !== undefined);
-  const deadline = Date.now() + 10_000;
-  while (!logged() && Date.now() < deadline) {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([once(dev.stdout!, "data"), new Promise((resolve) => (timer = setTimeout(resolve, deadline - Date.now())))]);
-    clearTimeout(timer);
-  }
+  await outputUntil(dev, logged);
   expect(logged()).toBe(true);
 }
 
 afterAll(async () => {
-  const code = await stopDev();
+  const code = await dev.stop();
   rmSync(STATE, { recursive: true, force: true });
   expect(code).toBe(0);
 }, SPAWN_DEADLINE_MS);
 
 describe("dev stack", { timeout: 3 * SPAWN_DEADLINE_MS }, () => {
   it("prints the webhook, token and key URLs and the client id, and keeps credentials in a private state file", () => {
-    expect(devOutput).toMatch(/webhook URL\s+http:\/\/127\.0\.0\.1:\d+\/webhooks\/chatgpt/);
-    expect(devOutput).toMatch(/token endpoint\s+http:\/\/127\.0\.0\.1:\d+\/token/);
-    expect(devOutput).toMatch(/key endpoint\s+http:\/\/127\.0\.0\.1:\d+\/v1\/webhook-keys/);
-    expect(devOutput).toContain("npm run replay -- fixtures/");
+    expect(dev.output()).toMatch(/webhook URL\s+http:\/\/127\.0\.0\.1:\d+\/webhooks\/chatgpt/);
+    expect(dev.output()).toMatch(/token endpoint\s+http:\/\/127\.0\.0\.1:\d+\/token/);
+    expect(dev.output()).toMatch(/key endpoint\s+http:\/\/127\.0\.0\.1:\d+\/v1\/webhook-keys/);
+    expect(dev.output()).toContain("npm run replay -- fixtures/");
     const state = JSON.parse(readFileSync(join(STATE, "dev.json"), "utf8")) as { clientId: string; clientSecret: string };
-    expect(devOutput).toContain(state.clientId);
-    expect(devOutput).not.toContain(state.clientSecret);
+    expect(dev.output()).toContain(state.clientId);
+    expect(dev.output()).not.toContain(state.clientSecret);
     expect(statSync(join(STATE, "dev.json")).mode & 0o077).toBe(0);
   });
 
@@ -159,7 +129,7 @@ describe("dev stack", { timeout: 3 * SPAWN_DEADLINE_MS }, () => {
 
   it("after a key rotation, new deliveries (signed with the new key) are accepted, and the old key for its hour of grace", async () => {
     const before = devState();
-    expect(devOutput).toContain(`curl -X POST -H 'x-dev-token: ${before.devToken}' ${before.endpoints.rotateUrl}`);
+    expect(dev.output()).toContain(`curl -X POST -H 'x-dev-token: ${before.devToken}' ${before.endpoints.rotateUrl}`);
     const rotated = (await (await fetch(before.endpoints.rotateUrl, { method: "POST", headers: { "x-dev-token": before.devToken } })).json()) as {
       valid_keys: string[];
     };
@@ -181,7 +151,7 @@ describe("dev stack", { timeout: 3 * SPAWN_DEADLINE_MS }, () => {
 
   it("keeps its client credentials and keys across a restart; restarted with --handlers, runs those handlers instead of logging", async () => {
     const before = devState();
-    expect(await stopDev()).toBe(0);
+    expect(await dev.stop()).toBe(0);
     const handledLog = join(STATE, "handled.log");
     writeFileSync(handledLog, "");
     await startDev(["--handlers", "test/support/recording-handlers.ts"], { HANDLED_LOG: handledLog });
@@ -191,7 +161,7 @@ describe("dev stack", { timeout: 3 * SPAWN_DEADLINE_MS }, () => {
       clientSecret: before.clientSecret,
       keys: before.keys,
     });
-    expect(devOutput).toContain(before.clientId);
+    expect(dev.output()).toContain(before.clientId);
     const { code, rows } = await replay([newEventFile("batch.completed")]);
     expect(code).toBe(0);
     expect(rows[0]).toMatchObject({ status: 200, outcome: "processed" });
