@@ -1,38 +1,17 @@
 // Forwarding in queue mode on the real Redis: retryable answers retry the job with its backoff, a refused event is dead lettered at once.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { clientRegistrations, generateJwtKeys } from "../oauth/fixtures.js";
+import { afterAll, describe, expect, it } from "vitest";
 import { cleanUpPrefixes, inspectQueue, jobsCounted, newPrefix, startQueueService } from "../queue/queue-test-support.js";
 import { eventually } from "../replay/redis-test-support.js";
-import { startAuthServer, type AuthServer } from "../support/auth-server.js";
 import { uniqueEvent } from "../support/fixtures.js";
 import { chatgptHeaders } from "../support/independent-signers.js";
 import { TEST_SECRET, type TestService } from "../support/service.js";
-import { forwardEnv } from "./forward-env.js";
-import { INTERNAL_RESOURCE, INTERNAL_SCOPE, startInternalService, type InternalService } from "./internal-service.js";
+import { useForwardStack } from "./forward-env.js";
 
-let as: AuthServer;
-let internal: InternalService;
-let services: TestService[] = [];
+const stack = useForwardStack();
+afterAll(() => cleanUpPrefixes());
 
-beforeAll(async () => {
-  as = await startAuthServer({ clients: clientRegistrations(generateJwtKeys()), extraResources: { [INTERNAL_RESOURCE]: INTERNAL_SCOPE } });
-});
-afterEach(async () => {
-  await Promise.all(services.map((service) => service.shutdown()));
-  services = [];
-  await internal.close();
-});
-afterAll(async () => {
-  await as.close();
-  await cleanUpPrefixes();
-});
-
-async function start(prefix: string): Promise<TestService> {
-  internal = await startInternalService(as);
-  const service = await startQueueService(prefix, { ...forwardEnv(as, internal), JOB_ATTEMPTS: "5", JOB_BACKOFF_MS: "20" });
-  services.push(service);
-  return service;
-}
+const start = (prefix: string): Promise<TestService> =>
+  stack.start((env) => startQueueService(prefix, { ...env, JOB_ATTEMPTS: "5", JOB_BACKOFF_MS: "20" }));
 
 const idOf = (body: Buffer): string => (JSON.parse(body.toString("utf8")) as { id: string }).id;
 const send = (service: TestService, body: Buffer): Promise<Response> => service.post(body, chatgptHeaders(body, TEST_SECRET));
@@ -41,22 +20,22 @@ describe("forwarding (queue)", () => {
   it("retries the job while the internal service answers 500, 500, then delivers once: one job, three attempts", async () => {
     const prefix = newPrefix();
     const service = await start(prefix);
-    internal.answerNext({ status: 500 }, { status: 500 });
+    stack.internal.answerNext({ status: 500 }, { status: 500 });
     const body = uniqueEvent();
     expect((await send(service, body)).status).toBe(202);
-    await internal.requests.reach(3);
+    await stack.internal.requests.reach(3);
     expect(await eventually(async () => (await jobsCounted(service, "processed")) === 1, 5_000)).toBe(true);
     expect(await jobsCounted(service, "retried")).toBe(2);
     expect(await jobsCounted(service, "dead_lettered")).toBe(0);
-    expect(internal.received.map((r) => r.status)).toEqual([500, 500, 200]);
-    expect(internal.received.every((r) => r.body.equals(body))).toBe(true);
-    expect(internal.received.every((r) => r.headers["x-webhook-event-id"] === idOf(body))).toBe(true);
+    expect(stack.internal.received.map((r) => r.status)).toEqual([500, 500, 200]);
+    expect(stack.internal.received.every((r) => r.body.equals(body))).toBe(true);
+    expect(stack.internal.received.every((r) => r.headers["x-webhook-event-id"] === idOf(body))).toBe(true);
   });
 
   it("dead letters an event the internal service refuses (400) after one attempt, without retrying", async () => {
     const prefix = newPrefix();
     const service = await start(prefix);
-    internal.answerNext({ status: 400 });
+    stack.internal.answerNext({ status: 400 });
     const body = uniqueEvent("batch.failed");
     expect((await send(service, body)).status).toBe(202);
     expect(await eventually(async () => (await jobsCounted(service, "dead_lettered")) === 1, 5_000)).toBe(true);
@@ -70,24 +49,24 @@ describe("forwarding (queue)", () => {
       await view.close();
     }
     expect(await jobsCounted(service, "retried")).toBe(0);
-    expect(internal.received.map((r) => r.status)).toEqual([400]);
+    expect(stack.internal.received.map((r) => r.status)).toEqual([400]);
     const line = service.logs.find((entry) => entry.msg === "queued event dead lettered after its last attempt");
     expect(line).toBeDefined();
     const logs = service.rawLogs();
-    for (const r of internal.received) expect(logs).not.toContain(r.token);
+    for (const r of stack.internal.received) expect(logs).not.toContain(r.token);
   });
 
   it("waits at least the Retry-After of a 429 before the next attempt (longer than the job backoff)", async () => {
     const service = await start(newPrefix());
-    internal.answerNext({ status: 429, headers: { "retry-after": "1" } });
+    stack.internal.answerNext({ status: 429, headers: { "retry-after": "1" } });
     const arrivals: number[] = [];
     const body = uniqueEvent();
     expect((await send(service, body)).status).toBe(202);
-    await internal.requests.reach(1);
+    await stack.internal.requests.reach(1);
     arrivals.push(performance.now());
-    await internal.requests.reach(2);
+    await stack.internal.requests.reach(2);
     arrivals.push(performance.now());
     expect(arrivals[1]! - arrivals[0]!).toBeGreaterThanOrEqual(950);
-    expect(internal.received.map((r) => r.status)).toEqual([429, 200]);
+    expect(stack.internal.received.map((r) => r.status)).toEqual([429, 200]);
   });
 });
