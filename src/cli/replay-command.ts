@@ -3,7 +3,7 @@ import { DEFAULT_STATE_DIR } from "../dev/dev-state.js";
 import { flagConfig, integerFlag, parseArgs, parseFlags } from "./parse-flags.js";
 import { collectEvents } from "./replay/collect-events.js";
 import { formatJson, formatSummary, formatTable } from "./replay/print-results.js";
-import { checkSchemeFlag, resolveDeliveryTarget } from "./replay/delivery-target.js";
+import { checkSchemeFlag, resolveDeliveryTarget, TARGET_FLAG_OPTIONS } from "./replay/delivery-target.js";
 import { sendDelivery, type DeliveryRow, type DeliverySettings } from "./replay/send-delivery.js";
 import { ExitCode, UsageError } from "./usage-error.js";
 
@@ -61,17 +61,13 @@ export async function replayCommand(args: readonly string[]): Promise<number> {
   const { values, positionals } = parseFlags(() =>
     parseArgs(
       flagConfig(glueNegativeNumbers(args), {
-        url: { type: "string" },
-        scheme: { type: "string" },
-        secret: { type: "string" },
+        ...TARGET_FLAG_OPTIONS,
         tamper: { type: "boolean", default: false },
         "timestamp-offset": { type: "string" },
         repeat: { type: "string" },
         concurrency: { type: "string" },
         type: { type: "string" },
         expect: { type: "string" },
-        json: { type: "boolean", default: false },
-        "state-dir": { type: "string" },
       }),
     ),
   );

@@ -4,7 +4,7 @@ import { DEFAULT_STATE_DIR } from "../dev/dev-state.js";
 import { OPENAI_EVENT_TYPES } from "../events/openai-events.js";
 import { buildEvent, isTemplateType } from "../events/templates.js";
 import { flagConfig, parseArgs, parseFlags } from "./parse-flags.js";
-import { checkSchemeFlag, resolveDeliveryTarget } from "./replay/delivery-target.js";
+import { checkSchemeFlag, resolveDeliveryTarget, TARGET_FLAG_OPTIONS } from "./replay/delivery-target.js";
 import { formatJson, formatSummary, formatTable } from "./replay/print-results.js";
 import { sendDelivery } from "./replay/send-delivery.js";
 import { applyOverrides } from "./trigger/apply-overrides.js";
@@ -35,13 +35,9 @@ export async function triggerCommand(args: readonly string[]): Promise<number> {
   const { values, positionals } = parseFlags(() =>
     parseArgs(
       flagConfig(args, {
+        ...TARGET_FLAG_OPTIONS,
         list: { type: "boolean", default: false },
         set: { type: "string", multiple: true, default: [] },
-        url: { type: "string" },
-        scheme: { type: "string" },
-        secret: { type: "string" },
-        json: { type: "boolean", default: false },
-        "state-dir": { type: "string" },
       }),
     ),
   );

@@ -17,8 +17,6 @@ export interface ForwardConfig {
   readonly scopes: readonly string[];
   readonly audience: string | undefined;
   readonly auth: ClientAuthOptions;
-  /** Whether the token endpoint may be plain http on a non-loopback host (`FORWARD_ALLOW_HTTP`). */
-  readonly allowHttp: boolean;
   /** `FORWARD_SIGNING_SECRET` (`whsec_...`): Standard Webhooks headers on each forwarded request. */
   readonly signingSecret: string | undefined;
   /** `FORWARD_TIMEOUT_MS`: one forwarded request, headers and body. */
@@ -75,7 +73,6 @@ export function loadForwardConfig(env: Env): ForwardConfig | undefined {
     ...forwardAuth(env),
     scopes: (text(env, "FORWARD_TOKEN_SCOPES") ?? "").split(/\s+/).filter((scope) => scope !== ""),
     audience: text(env, "FORWARD_TOKEN_AUDIENCE"),
-    allowHttp,
     signingSecret: signingSecret(env),
     timeoutMs: wholeNumber(env, "FORWARD_TIMEOUT_MS", { min: 1, max: 3_600_000, default: 5_000 }),
   };

@@ -5,7 +5,8 @@ import type { Clock } from "../clock.js";
 import type { RemoteKeyConfig } from "../config/remote-env.js";
 import type { SchemeName } from "../signature/scheme.js";
 import { createRemoteKeySource, type RemoteKeySource } from "../keys/remote-key-source.js";
-import { createTokenProvider, type TokenProvider } from "../oauth/index.js";
+import type { TokenProvider } from "../oauth/index.js";
+import { createServiceTokens } from "./create-service-tokens.js";
 
 /** Shared wiring of the remote flow. */
 export interface RemoteKeyDependencies {
@@ -22,17 +23,7 @@ export interface RemoteKeyDependencies {
  * @throws ConfigError for an insecure endpoint URL or an unusable private key
  */
 export function createServiceKeySource(config: RemoteKeyConfig, deps: RemoteKeyDependencies): RemoteKeySource & { readonly tokens: TokenProvider } {
-  const tokens = createTokenProvider({
-    tokenEndpoint: config.tokenEndpoint,
-    clientId: config.clientId,
-    scopes: config.scopes,
-    audience: config.audience,
-    auth: config.auth,
-    logger: deps.logger,
-    registry: deps.registry,
-    metricsClient: "keys",
-    clock: deps.clock,
-  });
+  const tokens = createServiceTokens(config, deps, "keys");
   const source = createRemoteKeySource({
     keyUrl: config.keyUrl,
     tokenProvider: tokens,

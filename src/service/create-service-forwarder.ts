@@ -1,17 +1,10 @@
 // Building the service's forward handler from FORWARD_*: its own token provider (forward scopes, audience) and connection pool.
-import type { Logger } from "pino";
-import type { Registry } from "prom-client";
-import type { Clock } from "../clock.js";
 import type { ForwardConfig } from "../config/forward-env.js";
 import { createForwarder, type Forwarder } from "../forward/create-forwarder.js";
-import { createTokenProvider } from "../oauth/index.js";
+import { createServiceTokens, type TokenClientDependencies } from "./create-service-tokens.js";
 
 /** Shared wiring of the forward handler. */
-export interface ForwarderDependencies {
-  readonly logger: Logger;
-  readonly registry: Registry;
-  readonly clock?: Clock | undefined;
-}
+export type ForwarderDependencies = TokenClientDependencies;
 
 /**
  * Creates the forward handler of README, "Forwarding to an internal service", over a second
@@ -20,17 +13,7 @@ export interface ForwarderDependencies {
  * @throws ConfigError for an insecure token endpoint or an unusable private key
  */
 export function createServiceForwarder(config: ForwardConfig, deps: ForwarderDependencies): Forwarder {
-  const tokens = createTokenProvider({
-    tokenEndpoint: config.tokenEndpoint,
-    clientId: config.clientId,
-    scopes: config.scopes,
-    audience: config.audience,
-    auth: config.auth,
-    logger: deps.logger.child({ component: "forward" }),
-    registry: deps.registry,
-    metricsClient: "forward",
-    clock: deps.clock,
-  });
+  const tokens = createServiceTokens(config, { ...deps, logger: deps.logger.child({ component: "forward" }) }, "forward");
   const forwarder = createForwarder({
     url: config.url,
     types: config.types,

@@ -4,6 +4,15 @@ import { SCHEME_NAMES } from "../../signature/schemes.js";
 import { UsageError } from "../usage-error.js";
 import { fetchDevSigningKey, requireDevState } from "./resolve-secret.js";
 
+/** The `parseArgs` options of the target flags (and `--json`), shared by replay and trigger. */
+export const TARGET_FLAG_OPTIONS = {
+  url: { type: "string" },
+  scheme: { type: "string" },
+  secret: { type: "string" },
+  json: { type: "boolean", default: false },
+  "state-dir": { type: "string" },
+} as const;
+
 /** The flags that choose a target. */
 export interface TargetFlags {
   readonly url?: string | undefined;

@@ -36,7 +36,6 @@ describe("forwarding configuration", () => {
       auth: { method: "client_secret_basic", clientSecret: "receiver-secret" },
       scopes: [],
       audience: undefined,
-      allowHttp: false,
       signingSecret: undefined,
       timeoutMs: 5000,
     });
@@ -70,7 +69,7 @@ describe("forwarding configuration", () => {
   it("allows http only on a loopback host or with FORWARD_ALLOW_HTTP=true", () => {
     expect(variableAtFault({ FORWARD_URL: "http://events.internal.example/in" })).toBe("FORWARD_URL");
     expect(loadServiceConfig({ ...BASE, FORWARD_URL: "http://127.0.0.1:9000/in" }).forward?.url).toBe("http://127.0.0.1:9000/in");
-    expect(loadServiceConfig({ ...BASE, FORWARD_URL: "http://events.internal.example/in", FORWARD_ALLOW_HTTP: "true" }).forward?.allowHttp).toBe(true);
+    expect(loadServiceConfig({ ...BASE, FORWARD_URL: "http://events.internal.example/in", FORWARD_ALLOW_HTTP: "true" }).forward?.url).toBe("http://events.internal.example/in");
   });
 
   it.each([
