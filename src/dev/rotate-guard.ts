@@ -1,4 +1,4 @@
-// Who may call the dev provider's POST /dev/rotate-key: holders of the dev token, never a web page.
+// The dev token and the checks of dev's protected endpoints (the provider's POST /dev/rotate-key, the inspector's API): holders of the token, never a web page.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 
@@ -15,6 +15,18 @@ export type RotateRefusal = "cross_origin_request" | "dev_token_required";
 
 const digest = (value: string): Buffer => createHash("sha256").update(value).digest();
 
+/** Whether a browser marked the request as sent by another site (`Sec-Fetch-Site`). */
+export function sentByAnotherSite(headers: IncomingHttpHeaders): boolean {
+  const site = headers["sec-fetch-site"];
+  return site !== undefined && site !== "same-origin" && site !== "none";
+}
+
+/** Whether the request carries `devToken` in {@link DEV_TOKEN_HEADER} (compared in constant time). */
+export function holdsDevToken(headers: IncomingHttpHeaders, devToken: string): boolean {
+  const token = headers[DEV_TOKEN_HEADER];
+  return typeof token === "string" && timingSafeEqual(digest(token), digest(devToken));
+}
+
 /**
  * Checks a rotation request against cross-site request forgery: a browser sends `Origin` (and
  * `Sec-Fetch-Site`) with a cross-site POST, and cannot add a custom header without a CORS
@@ -23,11 +35,6 @@ const digest = (value: string): Buffer => createHash("sha256").update(value).dig
  */
 export function rotateRefusal(headers: IncomingHttpHeaders, ownOrigin: string, devToken: string): RotateRefusal | undefined {
   const origin = headers.origin;
-  const site = headers["sec-fetch-site"];
-  if ((origin !== undefined && origin !== ownOrigin) || (site !== undefined && site !== "same-origin" && site !== "none")) {
-    return "cross_origin_request";
-  }
-  const token = headers[DEV_TOKEN_HEADER];
-  if (typeof token !== "string" || !timingSafeEqual(digest(token), digest(devToken))) return "dev_token_required";
-  return undefined;
+  if ((origin !== undefined && origin !== ownOrigin) || sentByAnotherSite(headers)) return "cross_origin_request";
+  return holdsDevToken(headers, devToken) ? undefined : "dev_token_required";
 }

@@ -42,7 +42,8 @@ const METHOD_NOT_ALLOWED: WebhookAnswer = {
 };
 const NOT_JSON = new DeliveryRejectedError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
 const CLOSE = { Connection: "close" };
-const FORBIDDEN = new ForbiddenSourceError();
+/** The answer to a source outside the allowlist, built once. */
+const FORBIDDEN = toErrorResponse(new ForbiddenSourceError());
 const ENCODED = new DeliveryRejectedError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "unsupported content encoding");
 
 /** A declared length over the limit: refused before a byte is read, and the connection closed. */
@@ -117,10 +118,9 @@ export function createRequestHandler(deps: RequestHandlerDependencies): RequestH
   // Refused before the rate limits (a forbidden source spends no count) and before a byte of the
   // body is read; the connection is closed rather than drained.
   const forbidden = (request: WebhookRequest, started: number): Promise<WebhookAnswer> => {
-    const response = toErrorResponse(FORBIDDEN);
     const durationMs = performance.now() - started;
-    record({ status: response.status, outcome: response.code, durationMs, sourceAddress: request.clientAddress });
-    return Promise.resolve({ status: response.status, body: response.body, retryAfterSeconds: undefined, headers: CLOSE });
+    record({ status: FORBIDDEN.status, outcome: FORBIDDEN.code, durationMs, sourceAddress: request.clientAddress });
+    return Promise.resolve({ status: FORBIDDEN.status, body: FORBIDDEN.body, retryAfterSeconds: undefined, headers: CLOSE });
   };
 
   const handle: RequestHandler = (request) => {
