@@ -5,9 +5,8 @@ import type { ReceiverMetrics } from "../observability/metrics.js";
 import type { RedisConnection } from "../redis/redis-connection.js";
 import { QUEUE_NAME } from "./job-queue.js";
 import { bullmqConnection } from "./bullmq-connection.js";
-import { JOB_RETRY_MAX_MS, jobRetryDelayMs } from "./job-retry.js";
+import { jobRetryDelayAfter } from "./job-retry.js";
 import type { QueuedEvent } from "./queued-event.js";
-import { HandlerFailedError } from "../dispatch/handler-failed-error.js";
 import { runQueuedEvent, type RunQueuedEventDependencies } from "./run-queued-event.js";
 
 /** Shortest gap between two "queue worker error" log lines. */
@@ -60,7 +59,7 @@ export function startJobWorkers(options: JobWorkersOptions): JobWorkers {
     maxStalledCount: options.attempts,
     lockDuration: options.lockMs,
     stalledInterval: options.lockMs,
-    settings: { backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) => retryDelayMs(attemptsMade, options.backoffMs, error) },
+    settings: { backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) => jobRetryDelayAfter(attemptsMade, options.backoffMs, error) },
   });
   worker.on("completed", (job, outcome) => {
     running.remove(job.id);
@@ -133,10 +132,4 @@ class RunningJobs {
     if (this.#ids.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
-}
-
-/** The job's backoff, or longer when a failure asked for it (`Retry-After` of a forward), at most an hour. */
-function retryDelayMs(attemptsMade: number, backoffMs: number, error: Error | undefined): number {
-  const asked = error instanceof HandlerFailedError ? error.retryAfterMs : undefined;
-  return Math.min(JOB_RETRY_MAX_MS, Math.max(jobRetryDelayMs(attemptsMade, backoffMs), asked ?? 0));
 }

@@ -1,7 +1,9 @@
 // Job ids from dedupe keys (no ":", one per key) and the retry wait of failed jobs.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { JOB_RETRY_MAX_MS, jobRetryDelayMs } from "../../../src/queue/job-retry.js";
+import { ClassifiedHandlerError } from "../../../src/dispatch/classified-handler-error.js";
+import { HandlerFailedError } from "../../../src/dispatch/handler-failed-error.js";
+import { JOB_RETRY_MAX_MS, jobRetryDelayAfter, jobRetryDelayMs } from "../../../src/queue/job-retry.js";
 import { jobIdFor } from "../../../src/queue/queued-event.js";
 
 describe("jobIdFor", () => {
@@ -24,3 +26,21 @@ describe("jobRetryDelayMs", () => {
     expect(jobRetryDelayMs(1, 1000, () => 0.999999)).toBeGreaterThanOrEqual(800);
   });
 });
+
+describe("jobRetryDelayAfter", () => {
+  const none = (): number => 0;
+  const askedFor = (ms: number): HandlerFailedError =>
+    new HandlerFailedError([new ClassifiedHandlerError("forward_failed", "429", { retryable: true, retryAfterMs: ms })], "evt_1", "batch.completed");
+
+  it("waits at least what the failure asked for (Retry-After), never past an hour", () => {
+    expect(jobRetryDelayAfter(1, 1000, askedFor(7000), none)).toBe(7000);
+    expect(jobRetryDelayAfter(4, 1000, askedFor(7000), none)).toBe(8000);
+    expect(jobRetryDelayAfter(1, 1000, askedFor(10 * JOB_RETRY_MAX_MS), none)).toBe(JOB_RETRY_MAX_MS);
+  });
+
+  it("is the plain backoff for other failures", () => {
+    expect(jobRetryDelayAfter(2, 1000, new Error("boom"), none)).toBe(2000);
+    expect(jobRetryDelayAfter(2, 1000, undefined, none)).toBe(2000);
+  });
+});
+
