@@ -170,6 +170,15 @@ describe("dev log format", { timeout: 3 * SPAWN_DEADLINE_MS }, () => {
       for (const line of lines) expect(line).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] \S*INFO\S*: /);
       expect(output).toContain("\u001b[32mINFO"); // coloured: a terminal
       expect(output.split(/\r?\n/).filter((line) => line.startsWith('{"level"'))).toEqual([]);
+      // The inspector still gets the JSON lines: the handler's line is attached to the delivery.
+      const inspector = /inspector\s+(http:\/\/127\.0\.0\.1:\d+)\/_inspector\/#token=(\S+)/.exec(output);
+      expect(inspector).not.toBeNull();
+      const [, base, token] = inspector!;
+      const api = (path: string): Promise<unknown> => fetch(`${base}/_inspector/api/${path}`, { headers: { "x-dev-token": decodeURIComponent(token!) } }).then((r) => r.json());
+      const { deliveries } = (await api("deliveries")) as { deliveries: Array<{ seq: number; eventId?: string }> };
+      const seq = deliveries.find((delivery) => delivery.eventId === rows[0]!.id)?.seq;
+      const detail = (await api(`deliveries/${String(seq)}`)) as { logs: Array<{ msg?: string }> };
+      expect(detail.logs.map((line) => line.msg)).toContain("dev handler received an event");
     } finally {
       process.kill(-tty.pid!, "SIGTERM");
       await exited;
