@@ -32,7 +32,7 @@ export { createRedisConnection } from "./redis/redis-connection.js";
 export type { RedisConnection, RedisConnectionOptions } from "./redis/redis-connection.js";
 export { createRedisReplayStore } from "./replay/redis-replay-store.js";
 export type { RedisReplayStore, RedisReplayStoreOptions } from "./replay/redis-replay-store.js";
-export { redisCounter } from "./rate-limit/redis-counter.js";
+export { redisCounter, type RedisCounterOptions } from "./rate-limit/redis-counter.js";
 export { createRemoteKeySource } from "./keys/remote-key-source.js";
 export type { RemoteKeySource, RemoteKeySourceOptions } from "./keys/remote-key-source.js";
 export { createTokenProvider, TokenError, TokenErrorCode } from "./oauth/index.js";

@@ -64,7 +64,15 @@ export interface ServiceConfig extends Readonly<Record<IntegerOption, number>> {
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** `LOG_FORMAT`, when set; unset lets the command choose (README, "Operations"). */
   readonly logFormat: LogFormat | undefined;
+  /**
+   * `RATE_LIMIT_SYNC_MS`: with a Redis `REPLAY_STORE`, how often counts kept locally (clients
+   * below half of each limit) are added to the shared ones; 0 counts every request in Redis.
+   */
+  readonly rateLimitSyncMs: number;
 }
+
+/** Bounds of `RATE_LIMIT_SYNC_MS` (README, "Configuration"). */
+export const RATE_LIMIT_SYNC_MS = { min: 0, max: 10_000, default: 100 } as const;
 
 function integer(env: Env, option: IntegerOption): number {
   return wholeNumber(env, INTEGER_VARIABLES[option], INTEGER_SETTINGS[option]);
@@ -172,6 +180,7 @@ export function loadServiceConfig(env: Env): ServiceConfig {
     forward: loadForwardConfig(env),
     trustProxy: trustProxyText === undefined ? undefined : parseTrustProxy(trustProxyText, "TRUST_PROXY"),
     allowedSourceIps: allowedSourceIps(env),
+    rateLimitSyncMs: wholeNumber(env, "RATE_LIMIT_SYNC_MS", RATE_LIMIT_SYNC_MS),
     logLevel: oneOf(env, "LOG_LEVEL", LOG_LEVELS, "info"),
     logFormat: text(env, "LOG_FORMAT") === undefined ? undefined : oneOf(env, "LOG_FORMAT", LOG_FORMATS, "json"),
   };

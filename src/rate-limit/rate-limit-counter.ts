@@ -25,6 +25,12 @@ export interface CountedLimits {
   readonly failures: boolean;
   /** Length of a window, ms. */
   readonly windowMs: number;
+  /**
+   * The limits themselves, for counters that count locally while a client is far below them
+   * (the Redis counter with a sync interval); counters that always count remotely ignore them.
+   */
+  readonly requestsPerWindow?: number | undefined;
+  readonly failuresPerWindow?: number | undefined;
 }
 
 
@@ -37,6 +43,8 @@ export interface CountedLimits {
 export interface RateLimitCounter {
   countRequest(key: string): MaybePromise<ClientStanding>;
   countFailure(key: string): MaybePromise<void>;
+  /** Sends what the counter counted locally now (counters that count nothing locally need not have it). */
+  flush?(): Promise<void>;
   close(): void;
 }
 

@@ -69,7 +69,10 @@ export function createRateLimits(options: RateLimitOptions): RateLimits {
   }
   const onError = (error: unknown): void => logger?.debug({ err: error }, "rate limit store error; request not limited");
   const makeCounter = options.counter ?? memoryCounter();
-  const counter = makeCounter({ requests: perMinute > 0, failures: failuresPerMinute > 0, windowMs: WINDOW_MS }, onError);
+  const counter = makeCounter(
+    { requests: perMinute > 0, failures: failuresPerMinute > 0, windowMs: WINDOW_MS, requestsPerWindow: perMinute, failuresPerWindow: failuresPerMinute },
+    onError,
+  );
   const judge = (standing: ClientStanding): LimitInfo | undefined => refusalFor(standing, perMinute, failuresPerMinute);
   // Counters promise never to fail, but a custom one might: a failing counter limits nothing
   // (as a failing store did with express-rate-limit's passOnStoreError), it never turns an

@@ -1,9 +1,11 @@
-// The counter on Redis, shared by every instance: one script counts a request and reads the
-// client's failure count, so the limits cost one round trip per request.
+// The counter on Redis, shared by every instance: one script counts requests and reads the
+// client's failure count. With a sync interval, a client far below its limits is counted locally
+// and its counts are added in one script per interval; otherwise every request is one round trip.
 import { systemClock, type Clock } from "../clock.js";
 import type { RedisConnection } from "../redis/redis-connection.js";
 import { withTimeout } from "../redis/redis-command.js";
 import { defineScript, evalScript } from "../redis/redis-script.js";
+import { createLocalCounts } from "./local-counts.js";
 import type { ClientStanding, CountedLimits, RateLimitCounter, RateLimitCounterFactory, WindowCount } from "./rate-limit-counter.js";
 
 /**
@@ -12,11 +14,11 @@ import type { ClientStanding, CountedLimits, RateLimitCounter, RateLimitCounterF
  * every request's script, and a counter without an expiry gets one, so no client is refused for
  * good by a window that never ends.
  */
-const HELPERS = `local function count(key, window)
-  local ok, hits = pcall(redis.call, 'INCR', key)
+const HELPERS = `local function count(key, window, by)
+  local ok, hits = pcall(redis.call, 'INCRBY', key, by)
   if not ok then
     redis.call('DEL', key)
-    hits = redis.call('INCR', key)
+    hits = redis.call('INCRBY', key, by)
   end
   local left = redis.call('PTTL', key)
   if left < 0 then
@@ -42,23 +44,23 @@ end
 `;
 
 /**
- * KEYS = requests key, failures key; ARGV = window ms, "1" to count the request, "1" to read the
- * failures. A fixed window per key: it starts with the key's first hit and ends `window` ms later.
- * Returns {requests, requests ms left, failures, failures ms left}, -1 where not counted.
+ * KEYS = requests key, failures key; ARGV = window ms, requests to add (0: none), "1" to read
+ * the failures. A fixed window per key: it starts with the key's first hit and ends `window` ms
+ * later. Returns {requests, requests ms left, failures, failures ms left}, -1 where not counted.
  */
-const COUNT_REQUEST = defineScript(
-  "rate_limit_request",
+const COUNT_REQUESTS = defineScript(
+  "rate_limit_requests",
   `${HELPERS}local hits, left, failures, failuresLeft = -1, -1, -1, -1
-if ARGV[2] == '1' then hits, left = count(KEYS[1], ARGV[1]) end
+if ARGV[2] ~= '0' then hits, left = count(KEYS[1], ARGV[1], ARGV[2]) end
 if ARGV[3] == '1' then failures, failuresLeft = read(KEYS[2], ARGV[1]) end
 return {hits, left, failures, failuresLeft}`,
 );
 
-/** KEYS = failures key; ARGV = window ms. Counts one failed answer in the key's window. */
+/** KEYS = failures key; ARGV = window ms. Counts one failed answer; returns {failures, ms left}. */
 const COUNT_FAILURE = defineScript(
   "rate_limit_failure",
-  `${HELPERS}local hits = count(KEYS[1], ARGV[1])
-return hits`,
+  `${HELPERS}local hits, left = count(KEYS[1], ARGV[1], 1)
+return {hits, left}`,
 );
 
 function toCount(hits: unknown, msLeft: unknown, now: number): WindowCount | undefined {
@@ -66,38 +68,97 @@ function toCount(hits: unknown, msLeft: unknown, now: number): WindowCount | und
   return { hits, resetAt: typeof msLeft === "number" && msLeft > 0 ? now + msLeft : undefined };
 }
 
+const NOT_COUNTED: ClientStanding = { requests: undefined, failures: undefined };
+
+/** Options of {@link redisCounter}. */
+export interface RedisCounterOptions {
+  /** Turns the windows' remaining ms into reset times, and dates the local counts. */
+  readonly clock?: Clock;
+  /**
+   * How long shared counts read from Redis stay good for counting locally, and how often local
+   * counts are added to Redis; 0 (the default here) counts every request in Redis before it is
+   * answered. With an interval, a client is counted locally only below half of each limit (the
+   * factory's `requestsPerWindow` / `failuresPerWindow`), so every decision near a limit reads
+   * the shared count; README, "Configuration" gives the bound.
+   */
+  readonly syncMs?: number;
+}
+
 /**
  * Counter factory on `connection`, keys under `prefix` (`<prefix>requests:<client>`,
- * `<prefix>failures:<client>`); `clock` turns the windows' remaining ms into reset times.
+ * `<prefix>failures:<client>`).
  */
-export function redisCounter(connection: RedisConnection, prefix: string, clock: Clock = systemClock): RateLimitCounterFactory {
+export function redisCounter(connection: RedisConnection, prefix: string, options: RedisCounterOptions = {}): RateLimitCounterFactory {
+  const clock = options.clock ?? systemClock;
+  const syncMs = options.syncMs ?? 0;
   return (limits: CountedLimits, onError: (error: unknown) => void): RateLimitCounter => {
     const window = String(limits.windowMs);
-    const countArgs = [window, limits.requests ? "1" : "0", limits.failures ? "1" : "0"];
-    const run = (script: typeof COUNT_REQUEST, keys: readonly string[], args: readonly string[]): Promise<unknown> =>
+    const readFailures = limits.failures ? "1" : "0";
+    const local = createLocalCounts(limits, syncMs, clock);
+    const run = (script: typeof COUNT_REQUESTS, keys: readonly string[], args: readonly string[]): Promise<unknown> =>
       withTimeout(evalScript(connection.client, script, keys, args), connection.commandTimeoutMs, script.name);
+
+    /** Adds `add` requests of `key` (0: only reads) and records the shared counts in the local ones. */
+    async function sync(key: string, add: number, sent: number): Promise<ClientStanding> {
+      try {
+        const counted = limits.requests ? String(add) : "0";
+        const reply = await run(COUNT_REQUESTS, [`${prefix}requests:${key}`, `${prefix}failures:${key}`], [window, counted, readFailures]);
+        const [hits, left, failures, failuresLeft] = Array.isArray(reply) ? (reply as unknown[]) : [];
+        const now = clock.now();
+        const standing = { requests: toCount(hits, left, now), failures: toCount(failures, failuresLeft, now) };
+        if (syncMs > 0) local.synced(key, standing.requests, standing.failures, sent);
+        return standing;
+      } catch (error) {
+        if (syncMs > 0) local.unsent(key, sent);
+        onError(error);
+        return NOT_COUNTED;
+      }
+    }
+
+    let flushTimer: NodeJS.Timeout | undefined;
+    /** Adds every client's local counts to Redis (one script per client, pipelined by the client). */
+    async function flush(): Promise<void> {
+      flushTimer = undefined;
+      const keys = local.pendingKeys();
+      local.prune();
+      await Promise.all(
+        keys.map((key) => {
+          const taken = local.takePending(key);
+          return sync(key, taken, taken);
+        }),
+      );
+    }
+    const scheduleFlush = (): void => {
+      if (flushTimer !== undefined) return;
+      flushTimer = setTimeout(() => void flush(), syncMs);
+      flushTimer.unref();
+    };
+
     return {
-      async countRequest(key: string): Promise<ClientStanding> {
-        try {
-          const reply = await run(COUNT_REQUEST, [`${prefix}requests:${key}`, `${prefix}failures:${key}`], countArgs);
-          const [hits, left, failures, failuresLeft] = Array.isArray(reply) ? (reply as unknown[]) : [];
-          const now = clock.now();
-          return { requests: toCount(hits, left, now), failures: toCount(failures, failuresLeft, now) };
-        } catch (error) {
-          onError(error);
-          return { requests: undefined, failures: undefined };
+      countRequest(key: string): ClientStanding | Promise<ClientStanding> {
+        const counted = local.countLocally(key);
+        if (counted !== undefined) {
+          scheduleFlush();
+          return counted;
         }
+        const pending = local.takePending(key);
+        return sync(key, pending + 1, pending);
       },
       async countFailure(key: string): Promise<void> {
         if (!limits.failures) return;
         try {
-          await run(COUNT_FAILURE, [`${prefix}failures:${key}`], [window]);
+          const reply = await run(COUNT_FAILURE, [`${prefix}failures:${key}`], [window]);
+          const [hits, left] = Array.isArray(reply) ? (reply as unknown[]) : [];
+          local.failuresSynced(key, toCount(hits, left, clock.now()));
         } catch (error) {
           onError(error);
         }
       },
+      flush,
       close() {
-        // The connection belongs to the service, which closes it after the receiver.
+        if (flushTimer !== undefined) clearTimeout(flushTimer);
+        // Hand the last local counts to Redis; the connection belongs to the service, which closes it after the receiver.
+        if (local.pendingKeys().length > 0) void flush();
       },
     };
   };

@@ -44,7 +44,7 @@ export async function createSharedStores(config: ServiceConfig, logger: Logger):
   const connections = [...new Set([connection, queueConnection])].filter((c): c is RedisConnection => c !== undefined);
   return {
     replayStore: connection === undefined || store.kind !== "redis" ? undefined : createRedisReplayStore({ connection, keyPrefix: `${store.keyPrefix}replay:`, logger }),
-    rateLimitCounter: connection === undefined || store.kind !== "redis" ? undefined : redisCounter(connection, `${store.keyPrefix}rl:`),
+    rateLimitCounter: connection === undefined || store.kind !== "redis" ? undefined : redisCounter(connection, `${store.keyPrefix}rl:`, { syncMs: config.rateLimitSyncMs }),
     queue: queueConnection === undefined || dispatch.kind !== "queue" ? undefined : { queueConnection, queuePrefix: queuePrefixFor(dispatch.keyPrefix) },
     close: async () => {
       await Promise.all(connections.map((c) => c.close()));
