@@ -41,9 +41,10 @@ function toStoreError(error: unknown, what: string): RedisStoreError {
  * per-command timeout only covers commands not yet written to the socket, so a Redis that
  * accepted a command and then hangs (`DEBUG SLEEP`, `CLIENT PAUSE`, a stalled network) would hang
  * the caller; this bound does not depend on the server.
+ * `onAnswer` runs when Redis answers in time, before the caller resumes.
  * @throws RedisStoreError `redis_timeout`, `redis_offline` or `redis_failed`
  */
-export function withTimeout<T>(operation: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+export function withTimeout<T>(operation: Promise<T>, timeoutMs: number, what: string, onAnswer?: () => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       reject(new RedisStoreError(RedisErrorCode.TIMEOUT, `redis ${what} got no answer within ${timeoutMs} ms`));
@@ -52,6 +53,7 @@ export function withTimeout<T>(operation: Promise<T>, timeoutMs: number, what: s
     operation.then(
       (value) => {
         clearTimeout(timer);
+        onAnswer?.();
         resolve(value);
       },
       (error: unknown) => {

@@ -21,13 +21,15 @@ function isNoScript(error: unknown): boolean {
 /**
  * Runs `script` by EVALSHA, falling back to EVAL (which also loads it) when Redis does not know
  * it yet: after a restart, a failover or `SCRIPT FLUSH`. Unbounded: callers add the timeout.
+ * The command goes out as raw arguments (`sendCommand`), skipping node-redis' per-command
+ * argument parser: this runs up to three times per delivery (docs/BENCHMARKS.md).
  */
-export async function evalScript(client: RedisClient, s: RedisScript, keys: string | readonly string[], args: readonly string[]): Promise<unknown> {
-  const options = { keys: typeof keys === "string" ? [keys] : [...keys], arguments: [...args] };
-  try {
-    return await client.evalSha(s.sha, options);
-  } catch (error) {
+export function evalScript(client: RedisClient, s: RedisScript, keys: string | readonly string[], args: readonly string[]): Promise<unknown> {
+  const command = typeof keys === "string" ? ["EVALSHA", s.sha, "1", keys, ...args] : ["EVALSHA", s.sha, String(keys.length), ...keys, ...args];
+  return client.sendCommand<unknown>(command).catch((error: unknown) => {
     if (!isNoScript(error)) throw error;
-    return client.eval(s.source, options);
-  }
+    command[0] = "EVAL";
+    command[1] = s.source;
+    return client.sendCommand<unknown>(command);
+  });
 }

@@ -64,19 +64,16 @@ export function createRedisReplayStore(options: RedisReplayStoreOptions): RedisR
   const prefix = options.keyPrefix ?? "cwr:replay:";
   const logger = options.logger;
 
+  /** Redis answered: a good moment to give back claims whose answers were lost. */
+  const answered = (): void => {
+    if (orphans.size > 0) void orphans.flush();
+  };
+
   /** Sends a script; also returns the unbounded call, for a claim whose answer comes too late. */
   function send(s: RedisScript, key: string, args: readonly string[]): { bounded: Promise<unknown>; raw: Promise<unknown> } {
+    // withTimeout handles the raw call's rejection; it may settle after the bounded one.
     const raw = evalScript(client, s, prefix + key, args);
-    raw.catch(() => undefined); // The bounded promise reports the failure; this one may settle after it.
-    const bounded = withTimeout(raw, commandTimeoutMs, s.name);
-    // Redis answered: a good moment to give back claims whose answers were lost.
-    bounded.then(
-      () => {
-        if (orphans.size > 0) void orphans.flush();
-      },
-      () => undefined,
-    );
-    return { bounded, raw };
+    return { bounded: withTimeout(raw, commandTimeoutMs, s.name, answered), raw };
   }
 
   const run = (s: RedisScript, key: string, args: readonly string[]): Promise<unknown> => send(s, key, args).bounded;
