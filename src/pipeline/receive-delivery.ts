@@ -140,6 +140,21 @@ export function createPipeline(deps: PipelineDependencies): Pipeline {
     throw new DeliveryFailedError(ErrorCode.HANDLER_TIMEOUT, `handlers did not finish within ${deps.handlerTimeoutMs} ms`);
   }
 
+  /**
+   * Marks a handled event done. A remote store's done mark is sent now, ahead of any later
+   * command on its connection, but the answer does not wait for its reply: the answer is 200
+   * whatever the reply says (a failure is retried in the background until the lease ends), and
+   * waiting costs a second Redis round trip per delivery (docs/ARCHITECTURE.md, "Replay stores").
+   * The mark counts as in flight, so a drain waits for it before the stores close.
+   */
+  function markDone(replayKey: string, owner: string, signedAtSeconds: number): void {
+    const marking = replay.complete(replayKey, owner, signedAtSeconds);
+    if (!isThenable(marking)) return;
+    inFlight.begin();
+    const end = (): void => inFlight.end();
+    Promise.resolve(marking).then(end, end);
+  }
+
   /** Steps 2 and 3: claim the event, run its handlers, mark it done or release it. */
   async function claimAndDispatch(verified: Verified, body: Uint8Array): Promise<Omit<DeliveryResult, keyof Facts>> {
     const { parsed, event, replayKey } = verified;
@@ -151,8 +166,7 @@ export function createPipeline(deps: PipelineDependencies): Pipeline {
     }
     const wanted = handlers.handlersFor(event.type);
     if (wanted.length === 0) {
-      const marking = replay.complete(replayKey, claim.owner, parsed.timestamp);
-      if (isThenable(marking)) await marking;
+      markDone(replayKey, claim.owner, parsed.timestamp);
       return success("ignored", event.id);
     }
     const context = new DeliveryContext(
@@ -164,8 +178,7 @@ export function createPipeline(deps: PipelineDependencies): Pipeline {
     if (outcome.kind === "timeout") settleLate(verified, claim.owner, outcome, dispatched);
     metrics.handlerDuration.observe((performance.now() - dispatched) / 1000);
     if (outcome.kind === "ok") {
-      const marking = replay.complete(replayKey, claim.owner, parsed.timestamp);
-      if (isThenable(marking)) await marking;
+      markDone(replayKey, claim.owner, parsed.timestamp);
       return success("processed", event.id);
     }
     await replay.release(replayKey, claim.owner);

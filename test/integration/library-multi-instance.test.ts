@@ -66,4 +66,19 @@ describe("two library instances on one Redis", () => {
     expect(await again.json()).toMatchObject({ status: "duplicate" });
     expect(runs).toBe(1);
   });
+
+  it("answer duplicate to an event re-sent the moment its 200 arrives, at the same instance and at the other", async () => {
+    // The done mark is sent before the 200 but its reply is not awaited: Redis runs one
+    // connection's commands in order, and the mark is written long before another instance's claim.
+    const before = runs;
+    for (let i = 0; i < 20; i++) {
+      const body = uniqueEvent();
+      const headers = { "content-type": "application/json", ...chatgptHeaders(body, SECRET) };
+      const post = (at: number) => fetch(instances[at]!.url, { method: "POST", body, headers }).then(async (r) => ({ status: r.status, body: (await r.json()) as unknown }));
+      expect(await post(0)).toMatchObject({ status: 200, body: { status: "processed" } });
+      expect(await post(0)).toMatchObject({ status: 200, body: { status: "duplicate" } });
+      expect(await post(1)).toMatchObject({ status: 200, body: { status: "duplicate" } });
+    }
+    expect(runs - before).toBe(20);
+  });
 });

@@ -9,19 +9,20 @@ import { createReceiverMetrics } from "../../../src/observability/metrics.js";
 import { createPipeline } from "../../../src/pipeline/receive-delivery.js";
 import { createReplayGuard } from "../../../src/pipeline/replay-guard.js";
 import { createMemoryReplayStore } from "../../../src/replay/memory-replay-store.js";
+import type { ReplayStore } from "../../../src/replay/replay-store.js";
 import { chatgptScheme } from "../../../src/signature/chatgpt-scheme.js";
 import { chatgptHeaders } from "../../support/independent-signers.js";
 import { fakeClock } from "../../support/fake-clock.js";
 
 const SECRET = "pipeline-unit-secret-0123456789";
 
-function setup(keySource: KeySource = createStaticKeySource([SECRET])) {
+function setup(keySource: KeySource = createStaticKeySource([SECRET]), wrapStore: (store: ReplayStore) => ReplayStore = (store) => store) {
   const clock = fakeClock();
   const logger = pino({ level: "silent" });
   const metrics = createReceiverMetrics();
   const handlers = createHandlerRegistry();
   const replay = createReplayGuard({
-    store: createMemoryReplayStore({ clock }),
+    store: wrapStore(createMemoryReplayStore({ clock })),
     leaseMs: 30_000,
     retentionSeconds: 345_600,
     toleranceSeconds: 300,
@@ -54,6 +55,32 @@ describe("the pipeline on its own", () => {
     });
     expect(await deliver(event)).toMatchObject({ status: 200, outcome: "duplicate" });
     expect(runs).toEqual(["evt_1"]);
+  });
+
+  it("sends a remote store's done mark before answering but does not wait for its reply; a drain does", async () => {
+    // A store answering like Redis: the done mark is applied when sent, its reply comes later.
+    const replies: Array<() => void> = [];
+    const { handlers, deliver, pipeline } = setup(undefined, (store) => ({
+      ...store,
+      complete: (key, owner, ttlMs) => {
+        const done = store.complete(key, owner, ttlMs);
+        return new Promise<boolean>((resolve) => replies.push(() => resolve(done as boolean)));
+      },
+    }));
+    handlers.on("response.completed", () => undefined);
+    expect(await deliver({ id: "evt_m", type: "response.completed" })).toMatchObject({ status: 200, outcome: "processed" });
+    expect(await deliver({ id: "evt_n", type: "batch.completed" })).toMatchObject({ status: 200, outcome: "ignored" });
+    expect(replies).toHaveLength(2);
+    expect(await deliver({ id: "evt_m", type: "response.completed" })).toMatchObject({ outcome: "duplicate" });
+    expect(pipeline.inFlight.count).toBe(2);
+    let drained = false;
+    const draining = pipeline.inFlight.drained().then(() => (drained = true));
+    replies.shift()?.();
+    await Promise.resolve();
+    expect(drained).toBe(false);
+    replies.shift()?.();
+    await draining;
+    expect(pipeline.inFlight.count).toBe(0);
   });
 
   it("acknowledges an event no handler wants as ignored, and remembers it", async () => {
