@@ -74,7 +74,7 @@ describe("two library instances on one Redis", () => {
     for (let i = 0; i < 20; i++) {
       const body = uniqueEvent();
       const headers = { "content-type": "application/json", ...chatgptHeaders(body, SECRET) };
-      const post = (at: number) => fetch(instances[at]!.url, { method: "POST", body, headers }).then(async (r) => ({ status: r.status, body: (await r.json()) as unknown }));
+      const post = (at: number) => fetch(instances[at]!.url, { method: "POST", body, headers }).then(async (r) => ({ status: r.status, body: (await r.json()) }));
       expect(await post(0)).toMatchObject({ status: 200, body: { status: "processed" } });
       expect(await post(0)).toMatchObject({ status: 200, body: { status: "duplicate" } });
       expect(await post(1)).toMatchObject({ status: 200, body: { status: "duplicate" } });

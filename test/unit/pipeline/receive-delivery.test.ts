@@ -64,7 +64,7 @@ describe("the pipeline on its own", () => {
       ...store,
       complete: (key, owner, ttlMs) => {
         const done = store.complete(key, owner, ttlMs);
-        return new Promise<boolean>((resolve) => replies.push(() => resolve(done as boolean)));
+        return new Promise<boolean>((resolve) => replies.push(() => resolve(done)));
       },
     }));
     handlers.on("response.completed", () => undefined);
