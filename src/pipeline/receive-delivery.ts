@@ -141,11 +141,11 @@ export function createPipeline(deps: PipelineDependencies): Pipeline {
   }
 
   /**
-   * Marks a handled event done. A remote store's done mark is sent now, ahead of any later
-   * command on its connection, but the answer does not wait for its reply: the answer is 200
+   * Marks a handled event done. A remote store's done mark is queued on its connection now, ahead
+   * of any later command there, but the answer does not wait for its reply: the answer is 200
    * whatever the reply says (a failure is retried in the background until the lease ends), and
    * waiting costs a second Redis round trip per delivery (docs/ARCHITECTURE.md, "Replay stores").
-   * The mark counts as in flight, so a drain waits for it before the stores close.
+   * The first attempt counts as in flight, so a drain waits for it before the stores close.
    */
   function markDone(replayKey: string, owner: string, signedAtSeconds: number): void {
     const marking = replay.complete(replayKey, owner, signedAtSeconds);

@@ -5,7 +5,7 @@ import type { Clock } from "../clock.js";
 import type { ClientStanding, CountedLimits, WindowCount } from "./rate-limit-counter.js";
 
 /** A client's shared counts as last read, plus what this instance counted since. */
-export interface ClientCounts {
+interface ClientCounts {
   /** Shared counts at the last sync (this instance's synced requests included). */
   requests: WindowCount | undefined;
   failures: WindowCount | undefined;
@@ -13,32 +13,49 @@ export interface ClientCounts {
   pending: number;
   /** Requests sent to the shared counter whose answer has not come yet. */
   sending: number;
-  /** When the shared counts were read, ms since the epoch. */
+  /** When the shared counts were read, ms since the epoch (-Infinity: never). */
   syncedAt: number;
 }
 
-/** What a local count must stay under: half of each limit, so every decision near a limit reads the shared count. */
+/** Requests of one client on their way to the shared counter. */
+export interface Batch {
+  readonly key: string;
+  readonly count: number;
+  /** Whether the batch is counted as sending (false when the client table was full). */
+  readonly tracked: boolean;
+}
+
+/** What a local count must stay under: half of each limit, so decisions near a limit read the shared count. */
 const LOCAL_SHARE = 0.5;
 
-/** The counts of all clients seen within the last sync intervals. */
+/** Clients tracked at most; past it new clients are counted in Redis only (a flood of addresses cannot grow the table). */
+export const MAX_TRACKED_CLIENTS = 100_000;
+
+/** The counts of the clients seen within about the last sync interval. */
 export interface LocalCounts {
   /**
    * Counts one request of `key` here and returns its standing, or `undefined` when it must be
-   * counted on the shared counter: no fresh shared counts (older than the sync interval, or a
-   * window ended since), or the client is past half of a limit.
+   * counted on the shared counter: no fresh shared counts (read longer than the sync interval
+   * ago, or a window ended since), or the client is past half of a limit.
    */
   countLocally(key: string): ClientStanding | undefined;
-  /** Takes the requests counted here for `key` to send them: they count as sending until `synced` or `unsent`. */
-  takePending(key: string): number;
-  /** Records shared counts just read for `key`, in the answer that added `sent` taken requests. */
-  synced(key: string, requests: WindowCount | undefined, failures: WindowCount | undefined, sent: number): void;
-  /** `sent` taken requests failed to reach the shared counter: they are not counted anywhere. */
-  unsent(key: string, sent: number): void;
+  /**
+   * Takes `key`'s requests counted here plus `extra` requests not counted yet, to send them: they
+   * count as sending until `synced` or `unsent`. Requests of a window that has ended are dropped.
+   */
+  take(key: string, extra: number): Batch;
+  /** Records shared counts just read for `batch.key`, in the answer that added `batch`. */
+  synced(batch: Batch, requests: WindowCount | undefined, failures: WindowCount | undefined): void;
+  /**
+   * `batch` got no answer: this instance no longer counts it (Redis may still have applied it,
+   * after a timeout).
+   */
+  unsent(batch: Batch): void;
   /** Records a failure count just read for `key`. */
   failuresSynced(key: string, failures: WindowCount | undefined): void;
-  /** Keys with requests not yet added to the shared count. */
+  /** Keys with requests not yet sent to the shared counter. */
   pendingKeys(): string[];
-  /** Forgets clients whose counts are stale and have nothing pending (bounds memory). */
+  /** Forgets clients whose counts are stale and have nothing pending or sending (bounds memory). */
   prune(): void;
   readonly size: number;
 }
@@ -46,16 +63,16 @@ export interface LocalCounts {
 const withHits = (count: WindowCount | undefined, add: number): WindowCount | undefined =>
   count === undefined ? undefined : { hits: count.hits + add, resetAt: count.resetAt };
 
-const current = (count: WindowCount | undefined, now: number): boolean => count?.resetAt === undefined || now < count.resetAt;
+const ended = (count: WindowCount | undefined, now: number): boolean => count?.resetAt !== undefined && now >= count.resetAt;
 
-/** Local counts for `limits`, fresh for `syncMs` after each sync. */
-export function createLocalCounts(limits: CountedLimits, syncMs: number, clock: Clock): LocalCounts {
+/** Local counts for `limits`, fresh for `syncMs` after each sync; `maxClients` bounds the table. */
+export function createLocalCounts(limits: CountedLimits, syncMs: number, clock: Clock, maxClients = MAX_TRACKED_CLIENTS): LocalCounts {
   const clients = new Map<string, ClientCounts>();
   const requestCap = limits.requests ? Math.floor((limits.requestsPerWindow ?? 0) * LOCAL_SHARE) : Infinity;
   const failureCap = limits.failures ? Math.floor((limits.failuresPerWindow ?? 0) * LOCAL_SHARE) : Infinity;
 
   const fresh = (client: ClientCounts, now: number): boolean =>
-    now - client.syncedAt < syncMs && current(client.requests, now) && current(client.failures, now);
+    now - client.syncedAt < syncMs && !ended(client.requests, now) && !ended(client.failures, now);
 
   return {
     countLocally(key) {
@@ -68,29 +85,34 @@ export function createLocalCounts(limits: CountedLimits, syncMs: number, clock: 
       client.pending += 1;
       return { requests: withHits(client.requests, client.sending + client.pending), failures: client.failures };
     },
-    takePending(key) {
-      const client = clients.get(key);
-      if (client === undefined) return 0;
-      const pending = client.pending;
-      client.pending = 0;
-      client.sending += pending;
-      return pending;
-    },
-    synced(key, requests, failures, sent) {
-      const client = clients.get(key);
-      const syncedAt = clock.now();
+    take(key, extra) {
+      let client = clients.get(key);
       if (client === undefined) {
-        clients.set(key, { requests, failures, pending: 0, sending: 0, syncedAt });
+        if (clients.size >= maxClients) return { key, count: extra, tracked: false };
+        client = { requests: undefined, failures: undefined, pending: 0, sending: 0, syncedAt: -Infinity };
+        clients.set(key, client);
+      }
+      // Requests of a window that has ended belong to no window Redis still counts.
+      const pending = ended(client.requests, clock.now()) ? 0 : client.pending;
+      client.pending = 0;
+      client.sending += pending + extra;
+      return { key, count: pending + extra, tracked: true };
+    },
+    synced(batch, requests, failures) {
+      const client = clients.get(batch.key);
+      if (client === undefined) {
+        if (clients.size < maxClients) clients.set(batch.key, { requests, failures, pending: 0, sending: 0, syncedAt: clock.now() });
         return;
       }
+      // Answers on one connection come in order: the latest holds every earlier count.
       client.requests = requests;
       client.failures = failures;
-      client.sending -= sent;
-      client.syncedAt = syncedAt;
+      client.syncedAt = clock.now();
+      if (batch.tracked) client.sending -= batch.count;
     },
-    unsent(key, sent) {
-      const client = clients.get(key);
-      if (client !== undefined) client.sending -= sent;
+    unsent(batch) {
+      const client = clients.get(batch.key);
+      if (client !== undefined && batch.tracked) client.sending -= batch.count;
     },
     failuresSynced(key, failures) {
       const client = clients.get(key);

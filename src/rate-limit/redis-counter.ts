@@ -5,7 +5,7 @@ import { systemClock, type Clock } from "../clock.js";
 import type { RedisConnection } from "../redis/redis-connection.js";
 import { withTimeout } from "../redis/redis-command.js";
 import { defineScript, evalScript } from "../redis/redis-script.js";
-import { createLocalCounts } from "./local-counts.js";
+import { createLocalCounts, type Batch } from "./local-counts.js";
 import type { ClientStanding, CountedLimits, RateLimitCounter, RateLimitCounterFactory, WindowCount } from "./rate-limit-counter.js";
 
 /**
@@ -94,71 +94,79 @@ export function redisCounter(connection: RedisConnection, prefix: string, option
   return (limits: CountedLimits, onError: (error: unknown) => void): RateLimitCounter => {
     const window = String(limits.windowMs);
     const readFailures = limits.failures ? "1" : "0";
-    const local = createLocalCounts(limits, syncMs, clock);
+    // No local counts without an interval: every request is counted in Redis.
+    const local = syncMs > 0 ? createLocalCounts(limits, syncMs, clock) : undefined;
     const run = (script: typeof COUNT_REQUESTS, keys: readonly string[], args: readonly string[]): Promise<unknown> =>
       withTimeout(evalScript(connection.client, script, keys, args), connection.commandTimeoutMs, script.name);
 
-    /** Adds `add` requests of `key` (0: only reads) and records the shared counts in the local ones. */
-    async function sync(key: string, add: number, sent: number): Promise<ClientStanding> {
+    /** Adds `batch` to Redis (a count of 0 only reads) and records the shared counts in the local ones. */
+    async function sync(batch: Batch): Promise<ClientStanding> {
+      const { key } = batch;
       try {
-        const counted = limits.requests ? String(add) : "0";
+        const counted = limits.requests ? String(batch.count) : "0";
         const reply = await run(COUNT_REQUESTS, [`${prefix}requests:${key}`, `${prefix}failures:${key}`], [window, counted, readFailures]);
         const [hits, left, failures, failuresLeft] = Array.isArray(reply) ? (reply as unknown[]) : [];
         const now = clock.now();
         const standing = { requests: toCount(hits, left, now), failures: toCount(failures, failuresLeft, now) };
-        if (syncMs > 0) local.synced(key, standing.requests, standing.failures, sent);
+        if (local !== undefined) {
+          local.synced(batch, standing.requests, standing.failures);
+          schedule();
+        }
         return standing;
       } catch (error) {
-        if (syncMs > 0) local.unsent(key, sent);
+        local?.unsent(batch);
         onError(error);
         return NOT_COUNTED;
       }
     }
 
-    let flushTimer: NodeJS.Timeout | undefined;
-    /** Adds every client's local counts to Redis (one script per client, pipelined by the client). */
+    let timer: NodeJS.Timeout | undefined;
+    let closed = false;
+    /**
+     * Sends every client's local counts (one script per client, pipelined by node-redis) and
+     * forgets stale clients; runs every half interval while any client is known, so a client
+     * counted locally is synced again before its counts go stale.
+     */
     async function flush(): Promise<void> {
-      flushTimer = undefined;
-      const keys = local.pendingKeys();
+      timer = undefined;
+      if (local === undefined) return;
       local.prune();
-      await Promise.all(
-        keys.map((key) => {
-          const taken = local.takePending(key);
-          return sync(key, taken, taken);
-        }),
-      );
+      const sending = local.pendingKeys().map((key) => sync(local.take(key, 0)));
+      schedule();
+      await Promise.all(sending);
     }
-    const scheduleFlush = (): void => {
-      if (flushTimer !== undefined) return;
-      flushTimer = setTimeout(() => void flush(), syncMs);
-      flushTimer.unref();
-    };
+    function schedule(): void {
+      if (timer !== undefined || closed || local === undefined || local.size === 0) return;
+      timer = setTimeout(() => void flush(), Math.max(1, Math.floor(syncMs / 2)));
+      timer.unref();
+    }
 
     return {
       countRequest(key: string): ClientStanding | Promise<ClientStanding> {
+        if (local === undefined || closed) return sync({ key, count: 1, tracked: false });
         const counted = local.countLocally(key);
         if (counted !== undefined) {
-          scheduleFlush();
+          schedule();
           return counted;
         }
-        const pending = local.takePending(key);
-        return sync(key, pending + 1, pending);
+        return sync(local.take(key, 1));
       },
       async countFailure(key: string): Promise<void> {
         if (!limits.failures) return;
         try {
           const reply = await run(COUNT_FAILURE, [`${prefix}failures:${key}`], [window]);
           const [hits, left] = Array.isArray(reply) ? (reply as unknown[]) : [];
-          local.failuresSynced(key, toCount(hits, left, clock.now()));
+          local?.failuresSynced(key, toCount(hits, left, clock.now()));
         } catch (error) {
           onError(error);
         }
       },
       flush,
       close() {
-        if (flushTimer !== undefined) clearTimeout(flushTimer);
+        closed = true;
+        if (timer !== undefined) clearTimeout(timer);
         // Hand the last local counts to Redis; the connection belongs to the service, which closes it after the receiver.
-        if (local.pendingKeys().length > 0) void flush();
+        if (local !== undefined && local.pendingKeys().length > 0) void flush();
       },
     };
   };

@@ -41,7 +41,7 @@ function toStoreError(error: unknown, what: string): RedisStoreError {
  * per-command timeout only covers commands not yet written to the socket, so a Redis that
  * accepted a command and then hangs (`DEBUG SLEEP`, `CLIENT PAUSE`, a stalled network) would hang
  * the caller; this bound does not depend on the server.
- * `onAnswer` runs when Redis answers in time, before the caller resumes.
+ * `onAnswer` runs when Redis answers in time, before the caller resumes; it cannot fail the command.
  * @throws RedisStoreError `redis_timeout`, `redis_offline` or `redis_failed`
  */
 export function withTimeout<T>(operation: Promise<T>, timeoutMs: number, what: string, onAnswer?: () => void): Promise<T> {
@@ -53,8 +53,12 @@ export function withTimeout<T>(operation: Promise<T>, timeoutMs: number, what: s
     operation.then(
       (value) => {
         clearTimeout(timer);
-        onAnswer?.();
         resolve(value);
+        try {
+          onAnswer?.();
+        } catch {
+          // A hook's failure is not the command's: the caller has its answer already.
+        }
       },
       (error: unknown) => {
         clearTimeout(timer);

@@ -22,7 +22,8 @@ function isNoScript(error: unknown): boolean {
  * Runs `script` by EVALSHA, falling back to EVAL (which also loads it) when Redis does not know
  * it yet: after a restart, a failover or `SCRIPT FLUSH`. Unbounded: callers add the timeout.
  * The command goes out as raw arguments (`sendCommand`), skipping node-redis' per-command
- * argument parser: this runs up to three times per delivery (docs/BENCHMARKS.md).
+ * argument parser: this is on every delivery's path (docs/BENCHMARKS.md). It also skips
+ * node-redis' `COMMAND_REPLY` diagnostics-channel message (its tracing span still runs).
  */
 export function evalScript(client: RedisClient, s: RedisScript, keys: string | readonly string[], args: readonly string[]): Promise<unknown> {
   const command = typeof keys === "string" ? ["EVALSHA", s.sha, "1", keys, ...args] : ["EVALSHA", s.sha, String(keys.length), ...keys, ...args];

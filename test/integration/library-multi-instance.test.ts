@@ -67,9 +67,39 @@ describe("two library instances on one Redis", () => {
     expect(runs).toBe(1);
   });
 
+  it("answer 409, never a second run, while a 200's done mark has not reached Redis, then duplicate", async () => {
+    // An instance whose done marks wait until released: the 200 does not wait for them.
+    const connection = createRedisConnection({ url: LOCAL_REDIS_URL });
+    expect(await connection.waitUntilReady(5_000)).toBe(true);
+    const store = createRedisReplayStore({ connection, keyPrefix: `${PREFIX}replay:` });
+    const held: Array<() => void> = [];
+    const receiver = createWebhookReceiver({
+      secret: SECRET,
+      replayStore: { ...store, complete: (...args) => new Promise<boolean>((resolve) => held.push(() => resolve(store.complete(...args)))) },
+      rateLimitPerMinute: 0,
+      rateLimitFailuresPerMinute: 0,
+    });
+    let slowRuns = 0;
+    receiver.on("*", () => void slowRuns++);
+    const body = uniqueEvent();
+    const headers = chatgptHeaders(body, SECRET);
+    expect(await receiver.receive({ headers, body })).toMatchObject({ status: 200, outcome: "processed" });
+    expect(held).toHaveLength(1);
+    const post = () => fetch(instances[1]!.url, { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
+    const before = runs;
+    expect((await post()).status).toBe(409);
+    held.shift()?.();
+    await receiver.close();
+    expect(await (await post()).json()).toMatchObject({ status: "duplicate" });
+    expect(runs).toBe(before);
+    expect(slowRuns).toBe(1);
+    await connection.close();
+  });
+
   it("answer duplicate to an event re-sent the moment its 200 arrives, at the same instance and at the other", async () => {
-    // The done mark is sent before the 200 but its reply is not awaited: Redis runs one
-    // connection's commands in order, and the mark is written long before another instance's claim.
+    // The done mark is queued on the connection before the 200 but its reply is not awaited:
+    // Redis runs one connection's commands in order, and the mark is written long before
+    // another instance's claim arrives.
     const before = runs;
     for (let i = 0; i < 20; i++) {
       const body = uniqueEvent();

@@ -2,7 +2,7 @@
 // are counted in this instance and added to Redis in one step; near a limit every request reads
 // the shared count. Time is a fake clock; only the flush timer test waits for a real interval.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { isThenable } from "../../src/maybe-promise.js";
 import type { ClientStanding, CountedLimits, RateLimitCounter } from "../../src/rate-limit/rate-limit-counter.js";
 import { redisCounter } from "../../src/rate-limit/redis-counter.js";
@@ -34,11 +34,16 @@ rateLimitCounterContract("redis, counting locally between syncs", () => {
 
 const sharedRequests = async (key: string): Promise<string | null> => connection.client.get(`${PREFIX}requests:${key}`);
 
+/** Errors the counters reported in the current test: none expected. */
+let errors: unknown[] = [];
+afterEach(() => {
+  expect(errors).toEqual([]);
+  errors = [];
+});
+
 /** One instance's counter, the way the receiver makes it; `local` says whether the count stayed in the instance. */
 function instance(clock = fakeClock(), syncMs = SYNC_MS) {
-  const counter: RateLimitCounter = redisCounter(connection, PREFIX, { clock, syncMs })(LIMITS, (error) => {
-    throw error;
-  });
+  const counter: RateLimitCounter = redisCounter(connection, PREFIX, { clock, syncMs })(LIMITS, (error) => errors.push(error));
   return {
     clock,
     counter,
@@ -125,6 +130,17 @@ describe("redis counter with a sync interval", () => {
     for (let i = 0; i < 5; i++) expect((await a.count(key)).local).toBe(true);
     expect(await eventually(async () => (await sharedRequests(key)) === "6", 5_000)).toBe(true);
     a.counter.close();
+  });
+
+  it("after close, sends its last local counts and counts every later request in Redis", async () => {
+    const a = instance();
+    const key = `close-${randomUUID()}`;
+    await a.count(key);
+    for (let i = 0; i < 3; i++) expect((await a.count(key)).local).toBe(true);
+    a.counter.close();
+    expect(await eventually(async () => (await sharedRequests(key)) === "4", 5_000)).toBe(true);
+    expect(await a.count(key)).toMatchObject({ local: false, standing: { requests: { hits: 5 } } });
+    expect(await sharedRequests(key)).toBe("5");
   });
 
   it("with an interval of 0 counts every request in Redis", async () => {

@@ -76,10 +76,22 @@ describe("the pipeline on its own", () => {
     let drained = false;
     const draining = pipeline.inFlight.drained().then(() => (drained = true));
     replies.shift()?.();
-    await Promise.resolve();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(pipeline.inFlight.count).toBe(1);
     expect(drained).toBe(false);
     replies.shift()?.();
     await draining;
+    expect(pipeline.inFlight.count).toBe(0);
+  });
+
+  it("ends the done mark's flight when the store refuses it, with no unhandled rejection", async () => {
+    const { handlers, deliver, pipeline } = setup(undefined, (store) => ({
+      ...store,
+      complete: () => Promise.reject(new Error("store went away")),
+    }));
+    handlers.on("response.completed", () => undefined);
+    expect(await deliver({ id: "evt_r", type: "response.completed" })).toMatchObject({ status: 200, outcome: "processed" });
+    await pipeline.inFlight.drained();
     expect(pipeline.inFlight.count).toBe(0);
   });
 
