@@ -13,8 +13,8 @@ import { LOCAL_REDIS_URL, deleteKeys, eventually } from "../replay/redis-test-su
 
 const PREFIX = `cwr-test:${randomUUID()}:rl-sync:`;
 const connection = createRedisConnection({ url: LOCAL_REDIS_URL });
-/** Longer than any test here, so only `flush()` and the fake clock decide when counts move. */
-const SYNC_MS = 10_000;
+/** Its flush timer (half of it) fires long after any test here: only `flush()` and the fake clock move counts. */
+const SYNC_MS = 30_000;
 const LIMITS: CountedLimits = { requests: true, failures: true, windowMs: 60_000, requestsPerWindow: 20, failuresPerWindow: 10 };
 
 beforeAll(async () => {
