@@ -36,7 +36,8 @@ export interface CountedLimits {
 
 /**
  * The counts of both limiters. `countRequest` counts a request and reads the failure count in
- * one step (one round trip on a remote backend): it is on every request's path. Neither method
+ * one step (at most one round trip on a remote backend; none when the counter counts locally,
+ * answering synchronously): it is on every request's path. Neither method
  * throws or rejects: a backend failure reads as "not counted" (requests then pass: the replay
  * store fails closed on its own) and is reported through the counter's `onError`.
  */

@@ -1,6 +1,6 @@
 // The counter on Redis, shared by every instance: one script counts requests and reads the
 // client's failure count. With a sync interval, a client far below its limits is counted locally
-// and its counts are added in one script per interval; otherwise every request is one round trip.
+// and its counts are added in one script per half interval; otherwise every request is one round trip.
 import { systemClock, type Clock } from "../clock.js";
 import type { RedisConnection } from "../redis/redis-connection.js";
 import { withTimeout } from "../redis/redis-command.js";

@@ -57,7 +57,8 @@ export interface ReceiverOptions {
   readonly rateLimitStore?: RateLimitStoreFactory;
   /**
    * Where both limiters count, instead of `rateLimitStore`: e.g. `redisCounter`, which answers
-   * both limits of a request in one round trip (what the service uses with a Redis store).
+   * both limits of a request in one round trip, or with `syncMs` none for busy clients far below
+   * their limits (what the service uses with a Redis store).
    */
   readonly rateLimitCounter?: RateLimitCounterFactory;
   /**
