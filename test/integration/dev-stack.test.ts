@@ -1,11 +1,10 @@
 // `dev` and `replay` as subprocesses: the embedded provider, the real token -> key flow, and the
 // documented outcomes of every replay flag.
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { outputUntil, ROOT, SPAWN_DEADLINE_MS, startDevProcess, type DevProcess } from "../support/dev-process.js";
+import { outputUntil, runCli, SPAWN_DEADLINE_MS, startDevProcess, type DevProcess } from "../support/dev-process.js";
 import { loadFixtures } from "../support/fixtures.js";
 
 const STATE = mkdtempSync(join(tmpdir(), "cwr-dev-"));
@@ -19,18 +18,9 @@ interface Row {
   ms: number;
 }
 
-function replay(args: string[]): Promise<{ code: number; rows: Row[]; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ["--import", "tsx", "src/cli/main.ts", "replay", ...args, "--json", "--state-dir", STATE],
-      { cwd: ROOT, timeout: SPAWN_DEADLINE_MS },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
-        resolve({ code, rows: stdout.trim() === "" ? [] : (JSON.parse(stdout) as Row[]), stderr });
-      },
-    );
-  });
+async function replay(args: string[]): Promise<{ code: number; rows: Row[]; stderr: string }> {
+  const { code, stdout, stderr } = await runCli(["replay", ...args, "--json", "--state-dir", STATE]);
+  return { code, rows: stdout.trim() === "" ? [] : (JSON.parse(stdout) as Row[]), stderr };
 }
 
 /** Writes a new event file (unique id) into the state folder and returns its path. */
