@@ -6,19 +6,17 @@ import pino from "pino";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadServiceConfig } from "../../src/config/env.js";
-import { createServiceKeySource } from "../../src/service/create-key-source.js";
-import { startSecretFileReloader, type SecretFileReloader } from "../../src/service/secret-file-reloader.js";
 import { clientRegistrations, generateJwtKeys } from "../oauth/fixtures.js";
 import { eventually } from "../replay/redis-test-support.js";
 import { KEY_RESOURCE, startAuthServer, type AuthServer } from "../support/auth-server.js";
 import { generateTestCerts, type TestCerts } from "../support/certs.js";
+import { startReloadingKeySource } from "../support/client-auth-reload.js";
 import { createSecretVolume, type SecretVolume } from "../support/secret-volume.js";
 
 let certs: TestCerts;
 let mtls: AuthServer;
 let volume: SecretVolume;
-let reloader: SecretFileReloader | undefined;
-let keySource: ReturnType<typeof createServiceKeySource>;
+let stack: ReturnType<typeof startReloadingKeySource>;
 const logs: Array<Record<string, unknown>> = [];
 const raw: string[] = [];
 const clock = { value: Date.now(), now: () => clock.value };
@@ -41,7 +39,6 @@ beforeAll(async () => {
     CLIENT_KEY_FILE: volume.path("tls.key"),
     CA_FILE: volume.path("ca.crt"),
   });
-  if (config.keys.kind !== "remote") throw new Error("expected remote keys");
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       raw.push(chunk.toString());
@@ -51,16 +48,10 @@ beforeAll(async () => {
   });
   const logger = pino({ level: "debug" }, sink);
   const registry = new Registry();
-  keySource = createServiceKeySource(config.keys, { logger, registry, clock, scheme: "chatgpt" });
-  reloader = startSecretFileReloader({
-    clientAuth: { source: config.keys.authSource, fileHashes: config.keys.fileHashes, tokens: keySource.tokens },
-    logger,
-    registry,
-  });
+  stack = startReloadingKeySource(config, { logger, registry, clock });
 });
 afterAll(async () => {
-  reloader?.close();
-  await keySource.close();
+  await stack.close();
   await mtls.close();
   volume.remove();
 });
@@ -68,7 +59,7 @@ afterAll(async () => {
 /** A token request now (the cached token is past its life on the injected clock). */
 async function nextTokenRequestCertificate(): Promise<string | undefined> {
   clock.value += 3_601_000;
-  await keySource.tokens.getToken();
+  await stack.keySource.tokens.getToken();
   return mtls.tokenClientCertificates().at(-1);
 }
 const logsWith = (msg: string): Array<Record<string, unknown>> => logs.filter((line) => line.msg === msg);

@@ -4,18 +4,16 @@ import pino from "pino";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadServiceConfig } from "../../src/config/env.js";
-import { createServiceKeySource } from "../../src/service/create-key-source.js";
-import { startSecretFileReloader, type SecretFileReloader } from "../../src/service/secret-file-reloader.js";
 import { clientRegistrations, generateJwtKeys } from "../oauth/fixtures.js";
 import { eventually } from "../replay/redis-test-support.js";
 import { KEY_RESOURCE, startAuthServer, type AuthServer } from "../support/auth-server.js";
+import { startReloadingKeySource } from "../support/client-auth-reload.js";
 import { createSecretVolume, type SecretVolume } from "../support/secret-volume.js";
 
 const keys = generateJwtKeys();
 let as: AuthServer;
 let volume: SecretVolume;
-let reloader: SecretFileReloader | undefined;
-let keySource: ReturnType<typeof createServiceKeySource>;
+let stack: ReturnType<typeof startReloadingKeySource>;
 const registry = new Registry();
 const clock = { value: Date.now(), now: () => clock.value };
 
@@ -31,18 +29,11 @@ beforeAll(async () => {
     CLIENT_KEY_ID: "rsa-1",
     CLIENT_PRIVATE_KEY_FILE: volume.path("client.key"),
   });
-  if (config.keys.kind !== "remote") throw new Error("expected remote keys");
   const logger = pino({ enabled: false });
-  keySource = createServiceKeySource(config.keys, { logger, registry, clock, scheme: "chatgpt" });
-  reloader = startSecretFileReloader({
-    clientAuth: { source: config.keys.authSource, fileHashes: config.keys.fileHashes, tokens: keySource.tokens },
-    logger,
-    registry,
-  });
+  stack = startReloadingKeySource(config, { logger, registry, clock });
 });
 afterAll(async () => {
-  reloader?.close();
-  await keySource.close();
+  await stack.close();
   await as.close();
   volume.remove();
 });
@@ -54,7 +45,7 @@ async function counted(line: string): Promise<number> {
 /** A token request now (the cached token is past its life on the injected clock). */
 function nextToken(): Promise<string> {
   clock.value += 3_601_000;
-  return keySource.tokens.getToken();
+  return stack.keySource.tokens.getToken();
 }
 
 describe("CLIENT_PRIVATE_KEY_FILE", () => {
