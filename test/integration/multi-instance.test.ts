@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createClient } from "redis";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { deleteKeys, eventually, freePort, killAll, LOCAL_REDIS_URL, redisServer } from "../replay/redis-test-support.js";
 import { uniqueEvent } from "../support/fixtures.js";
@@ -25,7 +26,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function startPair(redisUrl: string, env: Record<string, string> = {}): Promise<{ a: ServiceProcess; b: ServiceProcess; log: string }> {
+async function startPair(redisUrl: string, env: Record<string, string> = {}): Promise<{ a: ServiceProcess; b: ServiceProcess; log: string; prefix: string }> {
   const prefix = `cwr-test:${randomUUID()}:`;
   prefixes.push(prefix);
   const log = join(dir, `${randomUUID()}.log`);
@@ -42,7 +43,7 @@ async function startPair(redisUrl: string, env: Record<string, string> = {}): Pr
   };
   const [a, b] = await Promise.all([startServiceProcess(common), startServiceProcess(common)]);
   running.push(a, b);
-  return { a, b, log };
+  return { a, b, log, prefix };
 }
 
 const handledCounts = (log: string): Map<string, number> => {
@@ -83,6 +84,28 @@ describe("several instances on one Redis", { timeout: 120_000 }, () => {
     expect(await post(b.webhookUrl, forged, headers)).toBe(401);
     const valid = uniqueEvent();
     expect(await post(a.webhookUrl, valid, chatgptHeaders(valid, TEST_SECRET))).toBe(429);
+  });
+
+  it.each([
+    ["10000", "1"],
+    ["0", "5"],
+  ])("with RATE_LIMIT_SYNC_MS=%s, five deliveries of a busy client leave a shared request count of %s in Redis", async (syncMs, shared) => {
+    const { a, prefix } = await startPair(LOCAL_REDIS_URL, { RATE_LIMIT_SYNC_MS: syncMs });
+    for (let i = 0; i < 5; i++) {
+      const body = uniqueEvent();
+      expect(await post(a.webhookUrl, body, chatgptHeaders(body, TEST_SECRET))).toBe(200);
+    }
+    // With an interval, the first request reads Redis and the next four are counted in the
+    // instance (their sync is 5 s away); with 0, each request is counted in Redis.
+    const client = createClient({ url: LOCAL_REDIS_URL });
+    await client.connect();
+    try {
+      const keys = await client.keys(`${prefix}rl:requests:*`);
+      expect(keys).toHaveLength(1);
+      expect(await client.get(keys[0]!)).toBe(shared);
+    } finally {
+      client.destroy();
+    }
   });
 
   it("with Redis killed mid-batch answers only 2xx or 503; after restart the senders' retries complete the batch once", async () => {
