@@ -1,6 +1,7 @@
 // pino logger with redaction: no secret, signature, token or authorization header can be logged.
 import pino, { type DestinationStream, type Logger } from "pino";
 import { isColorSupported, prettyFactory } from "pino-pretty";
+import { batchLines } from "./line-batch.js";
 
 /**
  * Paths redacted wherever they appear in a log object (headers of requests we log, options
@@ -48,12 +49,12 @@ const FLUSH_EVERY_MS = 200;
  * a batch waits to be written, where an asynchronous destination would buffer in memory.
  */
 export function bufferedStdout(): DestinationStream {
-  const destination = pino.destination({ dest: 1, sync: true, minLength: 4096 });
+  const destination = batchLines(pino.destination({ dest: 1, sync: true, minLength: 0 }), 4096);
   setInterval(() => {
     try {
       destination.flush();
     } catch {
-      // nothing buffered, or stdout is gone: the next line will tell
+      // stdout is gone: the next line will tell
     }
   }, FLUSH_EVERY_MS).unref();
   return destination;

@@ -1,0 +1,74 @@
+// The log line batch: lines reach the target in few writes, in order, nothing lost on flush, nothing sent twice.
+import { describe, expect, it } from "vitest";
+import { batchLines, type LineTarget } from "../../../src/observability/line-batch.js";
+
+function recordingTarget(failWrites = 0): LineTarget & { writes: string[]; flushes: string[] } {
+  const writes: string[] = [];
+  const flushes: string[] = [];
+  let failures = failWrites;
+  return {
+    writes,
+    flushes,
+    write(chunk: string) {
+      if (failures > 0) {
+        failures -= 1;
+        throw new Error("EPIPE");
+      }
+      writes.push(chunk);
+      return true;
+    },
+    flush(done?: (error?: Error) => void) {
+      flushes.push("flush");
+      done?.();
+    },
+    flushSync() {
+      flushes.push("flushSync");
+    },
+  };
+}
+
+describe("batchLines", () => {
+  it("holds lines until they reach the minimum length, then writes them as one chunk in order", () => {
+    const target = recordingTarget();
+    const batch = batchLines(target, 10);
+    batch.write("abc\n");
+    batch.write("def\n");
+    expect(target.writes).toEqual([]);
+    batch.write("ghi\n");
+    expect(target.writes).toEqual(["abc\ndef\nghi\n"]);
+    batch.write("jkl\n");
+    expect(target.writes).toEqual(["abc\ndef\nghi\n"]);
+  });
+
+  it("writes what it holds on flush and flushSync before the target flushes, and calls back", () => {
+    const target = recordingTarget();
+    const batch = batchLines(target, 4096);
+    batch.write("one\n");
+    let called = false;
+    batch.flush(() => {
+      called = true;
+    });
+    expect(target.writes).toEqual(["one\n"]);
+    expect(target.flushes).toEqual(["flush"]);
+    expect(called).toBe(true);
+    batch.write("two\n");
+    batch.flushSync();
+    expect(target.writes).toEqual(["one\n", "two\n"]);
+    expect(target.flushes).toEqual(["flush", "flushSync"]);
+  });
+
+  it("writes nothing on a flush with nothing held", () => {
+    const target = recordingTarget();
+    batchLines(target, 10).flushSync();
+    expect(target.writes).toEqual([]);
+    expect(target.flushes).toEqual(["flushSync"]);
+  });
+
+  it("does not send a batch again after its write failed", () => {
+    const target = recordingTarget(1);
+    const batch = batchLines(target, 4);
+    expect(() => batch.write("lost\n")).toThrow("EPIPE");
+    batch.write("next\n");
+    expect(target.writes).toEqual(["next\n"]);
+  });
+});
