@@ -27,24 +27,23 @@ function invoke(handler: AnyHandler, event: unknown, context: HandlerContext): P
   }
 }
 
+const NO_FAILURE = (): undefined => undefined;
+
 /** Runs every handler concurrently; resolves with their collected failures, if any. */
-export async function settleHandlers(
+export function settleHandlers(
   handlers: readonly AnyHandler[],
   event: { readonly id: string; readonly type: string },
   context: HandlerContext,
 ): Promise<HandlerFailedError | undefined> {
   if (handlers.length === 1) {
-    try {
-      await invoke(handlers[0] as AnyHandler, event, context);
-      return undefined;
-    } catch (error) {
-      return new HandlerFailedError([error], event.id, event.type);
-    }
+    const failed = (error: unknown): HandlerFailedError => new HandlerFailedError([error], event.id, event.type);
+    return invoke(handlers[0] as AnyHandler, event, context).then(NO_FAILURE, failed);
   }
-  const results = await Promise.allSettled(handlers.map((handler) => invoke(handler, event, context)));
-  const errors: unknown[] = [];
-  for (const result of results) if (result.status === "rejected") errors.push(result.reason);
-  return errors.length === 0 ? undefined : new HandlerFailedError(errors, event.id, event.type);
+  return Promise.allSettled(handlers.map((handler) => invoke(handler, event, context))).then((results) => {
+    const errors: unknown[] = [];
+    for (const result of results) if (result.status === "rejected") errors.push(result.reason);
+    return errors.length === 0 ? undefined : new HandlerFailedError(errors, event.id, event.type);
+  });
 }
 
 /**

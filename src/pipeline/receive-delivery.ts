@@ -86,6 +86,11 @@ function success(outcome: "processed" | "duplicate" | "ignored", id: string): Om
   return { status: 200, body: { status: outcome, id }, outcome, retryAfterSeconds: undefined };
 }
 
+/** The result with what was learned of the delivery, in one shape for every outcome. */
+function withFacts(status: number, body: DeliveryResult["body"], outcome: string, retryAfterSeconds: number | undefined, facts: Facts): DeliveryResult {
+  return { status, body, outcome, retryAfterSeconds, eventId: facts.eventId, eventType: facts.eventType, deliveryId: facts.deliveryId };
+}
+
 /** Creates the pipeline. */
 export function createPipeline(deps: PipelineDependencies): Pipeline {
   const { scheme, keySource, replay, handlers, clock, logger, metrics } = deps;
@@ -100,22 +105,36 @@ export function createPipeline(deps: PipelineDependencies): Pipeline {
 
   /**
    * Step 1: headers, freshness, signature over the raw bytes (one forced key refresh on a
-   * mismatch), then the body; the dedupe key comes from signed content only.
+   * mismatch), then the body; the dedupe key comes from signed content only. Synchronous when
+   * the keys are cached and one matches (the hot path): no promise to wait for.
    */
-  async function verify(request: DeliveryRequest, facts: Facts): Promise<Verified> {
+  function verify(request: DeliveryRequest, facts: Facts): Verified | Promise<Verified> {
     const parsed = parseFresh(scheme, request.headers, clock.now(), deps.toleranceSeconds);
     facts.deliveryId = parsed.correlationId;
     const cached = currentKeys();
-    const keys = Array.isArray(cached) ? (cached as readonly PreparedKey[]) : await cached;
+    if (!Array.isArray(cached)) return (cached as Promise<readonly PreparedKey[]>).then((keys) => verifyWith(request, facts, parsed, keys));
+    return verifyWith(request, facts, parsed, cached as readonly PreparedKey[]);
+  }
+
+  function verifyWith(request: DeliveryRequest, facts: Facts, parsed: ParsedSignature, keys: readonly PreparedKey[]): Verified | Promise<Verified> {
     const started = performance.now();
-    let key = matchSignature(parsed, request.body, keys);
+    const key = matchSignature(parsed, request.body, keys);
     metrics.verifyDuration.observe((performance.now() - started) / 1000);
-    if (key === undefined && keySource.refreshAfterMismatch !== undefined) {
-      // Throws verification_key_unavailable when no refresh could be done (throttled, failed).
-      const refreshed = await keySource.refreshAfterMismatch();
-      if (refreshed !== undefined) key = matchSignature(parsed, request.body, prepare(refreshed));
-    }
-    if (key === undefined) throw invalidSignature();
+    if (key !== undefined) return parsedEvent(request, facts, parsed);
+    if (keySource.refreshAfterMismatch === undefined) throw invalidSignature();
+    return verifyAfterRefresh(request, facts, parsed);
+  }
+
+  /** A signature that matched no cached key: one forced refresh, then a second check. */
+  async function verifyAfterRefresh(request: DeliveryRequest, facts: Facts, parsed: ParsedSignature): Promise<Verified> {
+    // Throws verification_key_unavailable when no refresh could be done (throttled, failed).
+    const refreshed = await keySource.refreshAfterMismatch?.();
+    if (refreshed === undefined || matchSignature(parsed, request.body, prepare(refreshed)) === undefined) throw invalidSignature();
+    return parsedEvent(request, facts, parsed);
+  }
+
+  /** The verified body as an event, and its dedupe key. */
+  function parsedEvent(request: DeliveryRequest, facts: Facts, parsed: ParsedSignature): Verified {
     const event = parseEvent(request.body);
     facts.eventId = event.id;
     facts.eventType = event.type;
@@ -192,13 +211,14 @@ export function createPipeline(deps: PipelineDependencies): Pipeline {
   async function receive(request: DeliveryRequest): Promise<DeliveryResult> {
     const facts: Facts = { eventId: undefined, eventType: undefined, deliveryId: undefined };
     try {
-      const verified = await verify(request, facts);
+      const verifying = verify(request, facts);
+      const verified = verifying instanceof Promise ? await verifying : verifying;
       const answer = enqueueDeps === undefined ? await claimAndDispatch(verified, request.body) : await claimAndEnqueue(enqueueDeps, verified, request.body);
-      return { ...answer, ...facts };
+      return withFacts(answer.status, answer.body, answer.outcome, answer.retryAfterSeconds, facts);
     } catch (error) {
       const response = toErrorResponse(error);
       if (response.code === INTERNAL_ERROR) logger.error({ err: error }, "unexpected error in the receive pipeline");
-      return { status: response.status, body: response.body, outcome: response.code, retryAfterSeconds: response.retryAfterSeconds, ...facts };
+      return withFacts(response.status, response.body, response.code, response.retryAfterSeconds, facts);
     }
   }
 

@@ -6,9 +6,9 @@ import { isThenable } from "../maybe-promise.js";
 import { INTERNAL_ERROR, toErrorResponse } from "../pipeline/error-response.js";
 import { notifyObserver, type DeliveryObserver } from "../pipeline/delivery-observer.js";
 import type { DeliveryRecord, OutcomeRecorder } from "../pipeline/outcome-recorder.js";
-import type { Pipeline } from "../pipeline/receive-delivery.js";
+import type { DeliveryResult, Pipeline } from "../pipeline/receive-delivery.js";
 import { rateLimitedAnswer } from "../rate-limit/rate-limited-answer.js";
-import type { LimitInfo, RateLimits } from "../rate-limit/rate-limits.js";
+import type { RateLimits } from "../rate-limit/rate-limits.js";
 import { getHeader } from "../signature/headers.js";
 import { isJsonContentType } from "./content-type.js";
 import type { SourceAllowlist } from "./source-allowlist.js";
@@ -63,22 +63,36 @@ function declaredTooLarge(request: WebhookRequest, limit: number): boolean {
 export function createRequestHandler(deps: RequestHandlerDependencies): RequestHandler {
   const { pipeline, rateLimits, record, clock, logger, observer } = deps;
 
-  const answerWith = async (
-    request: WebhookRequest,
-    started: number,
-    answer: WebhookAnswer,
-    outcome: string,
-    facts: Partial<DeliveryRecord> = {},
-    body?: Uint8Array,
-  ) => {
-    const counting = request.clientKey === undefined ? undefined : rateLimits.recordFailure(request.clientKey, answer.status);
-    if (isThenable(counting)) await counting;
-    const delivery = { status: answer.status, outcome, durationMs: performance.now() - started, ...facts };
+  /** Records the answer (after counting a failure against the client's limit) and returns it. */
+  const recorded = (request: WebhookRequest, started: number, answer: WebhookAnswer, outcome: string, facts?: DeliveryResult, body?: Uint8Array) => {
+    const delivery: DeliveryRecord = {
+      status: answer.status,
+      outcome,
+      eventId: facts?.eventId,
+      eventType: facts?.eventType,
+      deliveryId: facts?.deliveryId,
+      durationMs: performance.now() - started,
+      sourceAddress: undefined,
+    };
     record(delivery);
     if (observer !== undefined) {
       notifyObserver(observer, { ...delivery, headers: request.headers, body, answer: answer.body, answeredAt: clock.now() });
     }
     return answer;
+  };
+
+  /** {@link recorded}, once the client's failure count (when the answer is one) is stored. */
+  const answerWith = (
+    request: WebhookRequest,
+    started: number,
+    answer: WebhookAnswer,
+    outcome: string,
+    facts?: DeliveryResult,
+    body?: Uint8Array,
+  ): WebhookAnswer | Promise<WebhookAnswer> => {
+    const counting = request.clientKey === undefined ? undefined : rateLimits.recordFailure(request.clientKey, answer.status);
+    if (isThenable(counting)) return Promise.resolve(counting).then(() => recorded(request, started, answer, outcome, facts, body));
+    return recorded(request, started, answer, outcome, facts, body);
   };
 
   const reject = (request: WebhookRequest, started: number, error: DeliveryRejectedError, headers?: Record<string, string>) => {
@@ -87,6 +101,7 @@ export function createRequestHandler(deps: RequestHandlerDependencies): RequestH
     return answerWith(request, started, answer, response.code);
   };
 
+  /** The steps after the limits: method, media type, encoding, declared length, the body, the pipeline. */
   const admitted = async (request: WebhookRequest, started: number): Promise<WebhookAnswer | undefined> => {
     if (request.method !== "POST") return answerWith(request, started, METHOD_NOT_ALLOWED, "method_not_allowed");
     if (!isJsonContentType(getHeader(request.headers, "content-type"))) return reject(request, started, NOT_JSON);
@@ -104,11 +119,10 @@ export function createRequestHandler(deps: RequestHandlerDependencies): RequestH
     }
     const result = await pipeline.receive({ headers: request.headers, body: read.body });
     const answer = { status: result.status, body: result.body, retryAfterSeconds: result.retryAfterSeconds, headers: undefined };
-    const facts = { eventId: result.eventId, eventType: result.eventType, deliveryId: result.deliveryId };
-    return answerWith(request, started, answer, result.outcome, facts, read.body);
+    return answerWith(request, started, answer, result.outcome, result, read.body);
   };
 
-  const failed = (started: number) => (error: unknown): WebhookAnswer => {
+  const failed = (started: number, error: unknown): WebhookAnswer => {
     logger.error({ err: error }, "unexpected error in the webhook front door");
     const response = toErrorResponse(error);
     record({ status: response.status, outcome: INTERNAL_ERROR, durationMs: performance.now() - started });
@@ -117,31 +131,31 @@ export function createRequestHandler(deps: RequestHandlerDependencies): RequestH
 
   // Refused before the rate limits (a forbidden source spends no count) and before a byte of the
   // body is read; the connection is closed rather than drained.
-  const forbidden = (request: WebhookRequest, started: number): Promise<WebhookAnswer> => {
+  const forbidden = (request: WebhookRequest, started: number): WebhookAnswer => {
     const durationMs = performance.now() - started;
     record({ status: FORBIDDEN.status, outcome: FORBIDDEN.code, durationMs, sourceAddress: request.clientAddress });
-    return Promise.resolve({ status: FORBIDDEN.status, body: FORBIDDEN.body, retryAfterSeconds: undefined, headers: CLOSE });
-  };
-
-  const handle: RequestHandler = (request) => {
-    const started = performance.now();
-    const judge = (refused: LimitInfo | undefined): Promise<WebhookAnswer | undefined> => {
-      if (refused === undefined) return admitted(request, started);
-      record({ status: 429, outcome: ErrorCode.RATE_LIMITED, durationMs: performance.now() - started });
-      return Promise.resolve(rateLimitedAnswer(refused, clock));
-    };
-    try {
-      if (deps.allowlist !== undefined && !deps.allowlist.allows(request.clientAddress)) return forbidden(request, started);
-      const admitting = request.clientKey === undefined ? undefined : rateLimits.admit(request.clientKey);
-      return (isThenable(admitting) ? Promise.resolve(admitting).then(judge) : judge(admitting)).catch(failed(started));
-    } catch (error) {
-      return Promise.resolve(failed(started)(error));
-    }
+    return { status: FORBIDDEN.status, body: FORBIDDEN.body, retryAfterSeconds: undefined, headers: CLOSE };
   };
 
   // A request is in flight from its first step to its answer, so a drain waits for the answer too.
-  return (request) => {
+  return async (request) => {
+    const started = performance.now();
     pipeline.inFlight.begin();
-    return handle(request).finally(() => pipeline.inFlight.end());
+    try {
+      if (deps.allowlist !== undefined && !deps.allowlist.allows(request.clientAddress)) return forbidden(request, started);
+      if (request.clientKey !== undefined) {
+        const admitting = rateLimits.admit(request.clientKey);
+        const refused = isThenable(admitting) ? await admitting : admitting;
+        if (refused !== undefined) {
+          record({ status: 429, outcome: ErrorCode.RATE_LIMITED, durationMs: performance.now() - started });
+          return rateLimitedAnswer(refused, clock);
+        }
+      }
+      return await admitted(request, started);
+    } catch (error) {
+      return failed(started, error);
+    } finally {
+      pipeline.inFlight.end();
+    }
   };
 }
