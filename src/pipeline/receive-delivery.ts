@@ -112,7 +112,8 @@ export function createPipeline(deps: PipelineDependencies): Pipeline {
     const parsed = parseFresh(scheme, request.headers, clock.now(), deps.toleranceSeconds);
     facts.deliveryId = parsed.correlationId;
     const cached = currentKeys();
-    if (!Array.isArray(cached)) return (cached as Promise<readonly PreparedKey[]>).then((keys) => verifyWith(request, facts, parsed, keys));
+    // A key source may answer with another library's promise: made native here, awaited by `receive`.
+    if (!Array.isArray(cached)) return Promise.resolve(cached).then((keys) => verifyWith(request, facts, parsed, keys));
     return verifyWith(request, facts, parsed, cached as readonly PreparedKey[]);
   }
 
@@ -212,7 +213,7 @@ export function createPipeline(deps: PipelineDependencies): Pipeline {
     const facts: Facts = { eventId: undefined, eventType: undefined, deliveryId: undefined };
     try {
       const verifying = verify(request, facts);
-      const verified = verifying instanceof Promise ? await verifying : verifying;
+      const verified = isThenable(verifying) ? await verifying : verifying;
       const answer = enqueueDeps === undefined ? await claimAndDispatch(verified, request.body) : await claimAndEnqueue(enqueueDeps, verified, request.body);
       return withFacts(answer.status, answer.body, answer.outcome, answer.retryAfterSeconds, facts);
     } catch (error) {

@@ -134,4 +134,26 @@ describe("the pipeline on its own", () => {
       retryAfterSeconds: 4,
     });
   });
+  it("verifies with keys a source answers later, as a native promise or another library's thenable", async () => {
+    // A thenable that is not a Promise (another library's or realm's): checked with isThenable, not instanceof.
+    // Its `then` answers another such thenable, never a native Promise.
+    interface Foreign {
+      then(onOk?: (value: unknown) => unknown, onError?: (error: unknown) => unknown): Foreign;
+    }
+    const foreign = (promise: Promise<unknown>): Foreign => ({ then: (onOk, onError) => foreign(promise.then(onOk, onError)) });
+    const sources: KeySource[] = [
+      { getKeys: () => Promise.resolve([{ secret: SECRET }]), readiness: () => ({ ready: true }) },
+      { getKeys: () => foreign(Promise.resolve([{ secret: SECRET }])) as unknown as Promise<[{ secret: string }]>, readiness: () => ({ ready: true }) },
+    ];
+    for (const [index, source] of sources.entries()) {
+      const { handlers, deliver } = setup(source);
+      let runs = 0;
+      handlers.on("*", () => void runs++);
+      const event = { id: `evt_later_${index}`, type: "response.completed" };
+      expect(await deliver(event)).toMatchObject({ status: 200, outcome: "processed", eventId: event.id });
+      expect(await deliver(event)).toMatchObject({ status: 200, outcome: "duplicate" });
+      expect(await deliver({ id: `evt_forged_${index}`, type: "x" }, "wrong-secret-0123456789abcdef")).toMatchObject({ status: 401, outcome: "invalid_signature" });
+      expect(runs).toBe(1);
+    }
+  });
 });
