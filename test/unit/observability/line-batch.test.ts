@@ -1,6 +1,11 @@
 // The log line batch: lines reach the target in few writes, in order, nothing lost on flush, nothing sent twice.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { batchLines, type LineTarget } from "../../../src/observability/line-batch.js";
+import { createLogger } from "../../../src/observability/logger.js";
 
 function recordingTarget(failWrites = 0): LineTarget & { writes: string[]; flushes: string[] } {
   const writes: string[] = [];
@@ -70,5 +75,22 @@ describe("batchLines", () => {
     expect(() => batch.write("lost\n")).toThrow("EPIPE");
     batch.write("next\n");
     expect(target.writes).toEqual(["next\n"]);
+  });
+  it("writes a logger's lines to a real file through sonic-boom, all of them and in order, by flushSync", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cwr-line-batch-"));
+    try {
+      const file = join(dir, "log.ndjson");
+      const batch = batchLines(pino.destination({ dest: file, sync: true, minLength: 0 }), 4096);
+      const logger = createLogger({ level: "info", destination: batch });
+      for (let i = 0; i < 100; i++) logger.info({ n: i }, "line");
+      const beforeFlush = readFileSync(file, "utf8").split("\n").filter(Boolean).length;
+      expect(beforeFlush).toBeGreaterThan(0); // past 4096 characters, batches went out already
+      expect(beforeFlush).toBeLessThan(100); // the rest waits for a flush
+      batch.flushSync();
+      const lines = readFileSync(file, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as { n: number });
+      expect(lines.map((line) => line.n)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
