@@ -63,7 +63,7 @@ function declaredTooLarge(request: WebhookRequest, limit: number): boolean {
 export function createRequestHandler(deps: RequestHandlerDependencies): RequestHandler {
   const { pipeline, rateLimits, record, clock, logger, observer } = deps;
 
-  /** Records the answer (after counting a failure against the client's limit) and returns it. */
+  /** Records the answer (the outcome record, the observer) and returns it. */
   const recorded = (request: WebhookRequest, started: number, answer: WebhookAnswer, outcome: string, facts?: DeliveryResult, body?: Uint8Array) => {
     const delivery: DeliveryRecord = {
       status: answer.status,
