@@ -1,9 +1,7 @@
 // The adapter servers' receiver: the built library configured as the service scenario runs (limits, claims, logs, metrics).
 import type * as Library from "../../src/index.js";
-import pino from "pino";
-import type * as LineBatch from "../../src/observability/line-batch.js";
 import type * as ServiceLogger from "../../src/observability/logger.js";
-import { DIST_INDEX, DIST_LINE_BATCH, DIST_LOGGER } from "./paths.js";
+import { DIST_INDEX, DIST_LOGGER } from "./paths.js";
 
 /** The built library, typed by its source (dist is built by `npm run bench` before anything runs). */
 export const library = (await import(DIST_INDEX)) as typeof Library;
@@ -16,9 +14,8 @@ export const library = (await import(DIST_INDEX)) as typeof Library;
  * `logFile` sends the log lines there instead, through the same batching as stdout.
  */
 export async function createFullPipelineReceiver(logFile?: string): Promise<Library.WebhookReceiver> {
-  const { createLogger } = (await import(DIST_LOGGER)) as typeof ServiceLogger;
-  const { batchLines } = (await import(DIST_LINE_BATCH)) as typeof LineBatch;
-  const destination = logFile === undefined ? undefined : batchLines(pino.destination({ dest: logFile, sync: true, minLength: 0 }), 4096);
+  const { createLogger, batchedDestination } = (await import(DIST_LOGGER)) as typeof ServiceLogger;
+  const destination = logFile === undefined ? undefined : batchedDestination(logFile);
   const receiver = library.createWebhookReceiver({
     scheme: "chatgpt",
     secret: process.env.BENCH_SECRET ?? "",

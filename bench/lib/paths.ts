@@ -15,5 +15,3 @@ export const RESULTS_DIR = `${REPO_ROOT}bench/results`;
 export const DIST_INDEX = `${REPO_ROOT}dist/index.js`;
 /** The built service logger (redaction, batched stdout), so the adapter servers log as the service does. */
 export const DIST_LOGGER = `${REPO_ROOT}dist/observability/logger.js`;
-/** The built log line batch (what the service's stdout logging goes through). */
-export const DIST_LINE_BATCH = `${REPO_ROOT}dist/observability/line-batch.js`;

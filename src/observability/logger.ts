@@ -1,7 +1,7 @@
 // pino logger with redaction: no secret, signature, token or authorization header can be logged.
 import pino, { type DestinationStream, type Logger } from "pino";
 import { isColorSupported, prettyFactory } from "pino-pretty";
-import { batchLines } from "./line-batch.js";
+import { batchLines, type LineBatch } from "./line-batch.js";
 
 /**
  * Paths redacted wherever they appear in a log object (headers of requests we log, options
@@ -49,7 +49,7 @@ const FLUSH_EVERY_MS = 200;
  * a batch waits to be written, where an asynchronous destination would buffer in memory.
  */
 export function bufferedStdout(): DestinationStream {
-  const destination = batchLines(pino.destination({ dest: 1, sync: true, minLength: 0 }), 4096);
+  const destination = batchedDestination(1);
   setInterval(() => {
     try {
       destination.flush();
@@ -58,6 +58,11 @@ export function bufferedStdout(): DestinationStream {
     }
   }, FLUSH_EVERY_MS).unref();
   return destination;
+}
+
+/** Lines gathered into synchronous writes of 4096 characters or more on `dest`, a file descriptor or path (`flush` writes the rest). */
+export function batchedDestination(dest: number | string): LineBatch {
+  return batchLines(pino.destination({ dest, sync: true, minLength: 0 }), 4096);
 }
 
 /** The log line formats (`LOG_FORMAT`, README "Operations"): pino JSON, or pino-pretty's human-readable lines. */

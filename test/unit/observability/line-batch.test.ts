@@ -2,10 +2,9 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { batchLines, type LineTarget } from "../../../src/observability/line-batch.js";
-import { createLogger } from "../../../src/observability/logger.js";
+import { batchedDestination, createLogger } from "../../../src/observability/logger.js";
 
 function recordingTarget(failWrites = 0): LineTarget & { writes: string[]; flushes: string[] } {
   const writes: string[] = [];
@@ -76,11 +75,11 @@ describe("batchLines", () => {
     batch.write("next\n");
     expect(target.writes).toEqual(["next\n"]);
   });
-  it("writes a logger's lines to a real file through sonic-boom, all of them and in order, by flushSync", () => {
+  it("writes a logger's lines to a real file through the service's batched destination, all of them and in order, by flushSync", () => {
     const dir = mkdtempSync(join(tmpdir(), "cwr-line-batch-"));
     try {
       const file = join(dir, "log.ndjson");
-      const batch = batchLines(pino.destination({ dest: file, sync: true, minLength: 0 }), 4096);
+      const batch = batchedDestination(file);
       const logger = createLogger({ level: "info", destination: batch });
       for (let i = 0; i < 100; i++) logger.info({ n: i }, "line");
       const beforeFlush = readFileSync(file, "utf8").split("\n").filter(Boolean).length;
