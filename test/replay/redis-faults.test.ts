@@ -74,30 +74,35 @@ describe("redis replay store faults", () => {
     expect(await store.claim(key, LEASE_MS)).toEqual({ status: "in_progress" });
   });
 
-  it("times out on a stalled Redis, then releases the claim it may have made once Redis answers", async () => {
+  it("times out on a stalled Redis, then releases the claims it may have made once Redis answers", async () => {
     const admin = createClient({ url: server.url });
     await admin.connect();
     try {
-      const key = randomUUID();
+      // Three claims at once, each sent and bounded on its own: every one times out, and every one is given back.
+      const keys = [randomUUID(), randomUUID(), randomUUID()];
       await admin.sendCommand(["CLIENT", "PAUSE", String(STALL_MS), "ALL"]);
-      const stalled = await timed(() => store.claim(key, LEASE_MS));
-      expect(stalled.error).toMatchObject({ code: RedisErrorCode.TIMEOUT });
-      // Not before its bound (timers never fire early; 5 ms for clock granularity), and well
-      // before the pause ends: the bound, not Redis, ended the call.
-      expect(stalled.ms).toBeGreaterThanOrEqual(COMMAND_TIMEOUT_MS - 5);
-      expect(stalled.ms).toBeLessThan(COMMAND_TIMEOUT_MS + SLACK_MS);
+      const stalled = await Promise.all(keys.map((key) => timed(() => store.claim(key, LEASE_MS))));
+      for (const { error, ms } of stalled) {
+        expect(error).toMatchObject({ code: RedisErrorCode.TIMEOUT });
+        // Not before its bound (timers never fire early; 5 ms for clock granularity), and well
+        // before the pause ends: the bound, not Redis, ended the call.
+        expect(ms).toBeGreaterThanOrEqual(COMMAND_TIMEOUT_MS - 5);
+        expect(ms).toBeLessThan(COMMAND_TIMEOUT_MS + SLACK_MS);
+      }
       expect(await store.readiness()).toEqual(expect.objectContaining({ ready: false }));
 
-      // Once the pause ends Redis applies the late claim; the store gives it back, owner-checked.
-      const claimedAgain = await eventually(async () => {
-        try {
-          return (await store.claim(key, LEASE_MS)).status === "claimed";
-        } catch {
-          return false;
-        }
-      }, STALL_MS + RECOVERY_DEADLINE_MS);
-      expect(claimedAgain).toBe(true);
-      expect(await store.claim(key, LEASE_MS)).toEqual({ status: "in_progress" });
+      // Once the pause ends Redis applies the late claims; the store gives each back, owner-checked.
+      for (const key of keys) {
+        const claimedAgain = await eventually(async () => {
+          try {
+            return (await store.claim(key, LEASE_MS)).status === "claimed";
+          } catch {
+            return false;
+          }
+        }, STALL_MS + RECOVERY_DEADLINE_MS);
+        expect(claimedAgain).toBe(true);
+        expect(await store.claim(key, LEASE_MS)).toEqual({ status: "in_progress" });
+      }
     } finally {
       admin.destroy();
     }
