@@ -26,6 +26,11 @@ export interface ComparisonRow {
   readonly sizeBytes: number;
   readonly ratios: CellRatios | undefined;
   readonly baselineRatios: CellRatios | undefined;
+  /**
+   * CPU ratio of each round, reference / this, paired by round (they ran back to back): its
+   * spread shows how much the machine moved during the run. The verdict uses the medians.
+   */
+  readonly cpuEfficiencyPerRound: readonly number[];
   readonly target: ComparisonTarget | undefined;
   /** undefined: no target at this size, or not measured. */
   readonly met: boolean | undefined;
@@ -48,7 +53,12 @@ export function compareCells(cells: readonly CellResult[], comparisons: readonly
           target === undefined || ratios === undefined
             ? undefined
             : ratios.cpuEfficiency >= target.minimum && (target.on === "cpu" || ratios.requestsPerSecond >= target.minimum);
-        return { ...comparison, sizeBytes: cell.sizeBytes, ratios, baselineRatios: ratiosOf(cell, cells, baselineId), target, met };
+        const reference = cells.find((other) => other.scenario === comparison.reference && other.sizeBytes === cell.sizeBytes);
+        const cpuEfficiencyPerRound = cell.rounds.flatMap((round, i) => {
+          const paired = reference?.rounds[i];
+          return paired === undefined ? [] : [paired.cpuMicrosPerRequest / round.cpuMicrosPerRequest];
+        });
+        return { ...comparison, sizeBytes: cell.sizeBytes, ratios, baselineRatios: ratiosOf(cell, cells, baselineId), cpuEfficiencyPerRound, target, met };
       }),
   );
 }
@@ -59,13 +69,18 @@ function verdict(row: ComparisonRow): string {
   return `${goal}: ${row.met === undefined ? "not measured" : row.met ? "met" : "MISSED"}`;
 }
 
+function perRound(values: readonly number[]): string {
+  return values.length === 0 ? "-" : values.map((value) => value.toFixed(2)).join(" ");
+}
+
 /** Markdown table; `titles` maps scenario ids to table labels. */
 export function formatComparisonTable(rows: readonly ComparisonRow[], titles: ReadonlyMap<string, string>): string {
-  const header = "| scenario | body | reference | req/s vs reference | CPU/req vs reference (reference / this) | req/s / CPU vs bare Express | target |";
-  const rule = "| --- | --- | --- | ---: | ---: | ---: | --- |";
+  const header =
+    "| scenario | body | reference | req/s vs reference | CPU/req vs reference (reference / this) | CPU/req vs reference, each round | req/s / CPU vs bare Express | target |";
+  const rule = "| --- | --- | --- | ---: | ---: | ---: | ---: | --- |";
   const lines = rows.map((row) => {
     const base = row.baselineRatios;
-    return `| ${titles.get(row.scenario) ?? row.scenario} | ${sizeLabel(row.sizeBytes)} | ${titles.get(row.reference) ?? row.reference} | ${ratio(row.ratios?.requestsPerSecond)} | ${ratio(row.ratios?.cpuEfficiency)} | ${ratio(base?.requestsPerSecond)} / ${ratio(base?.cpuEfficiency)} | ${verdict(row)} |`;
+    return `| ${titles.get(row.scenario) ?? row.scenario} | ${sizeLabel(row.sizeBytes)} | ${titles.get(row.reference) ?? row.reference} | ${ratio(row.ratios?.requestsPerSecond)} | ${ratio(row.ratios?.cpuEfficiency)} | ${perRound(row.cpuEfficiencyPerRound)} | ${ratio(base?.requestsPerSecond)} / ${ratio(base?.cpuEfficiency)} | ${verdict(row)} |`;
   });
   return [header, rule, ...lines].join("\n");
 }
