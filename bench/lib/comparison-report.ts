@@ -27,8 +27,9 @@ export interface ComparisonRow {
   readonly ratios: CellRatios | undefined;
   readonly baselineRatios: CellRatios | undefined;
   /**
-   * CPU ratio of each round, reference / this, paired by round (they ran back to back): its
-   * spread shows how much the machine moved during the run. The verdict uses the medians.
+   * CPU ratio of each round, reference / this, paired by round (both ran in the same round of
+   * the rotation): its spread shows how much the machine moved during the run. Empty unless
+   * both cells are `ok`. The verdict is on the ratio of the medians, not on these.
    */
   readonly cpuEfficiencyPerRound: readonly number[];
   readonly target: ComparisonTarget | undefined;
@@ -54,10 +55,14 @@ export function compareCells(cells: readonly CellResult[], comparisons: readonly
             ? undefined
             : ratios.cpuEfficiency >= target.minimum && (target.on === "cpu" || ratios.requestsPerSecond >= target.minimum);
         const reference = cells.find((other) => other.scenario === comparison.reference && other.sizeBytes === cell.sizeBytes);
-        const cpuEfficiencyPerRound = cell.rounds.flatMap((round, i) => {
-          const paired = reference?.rounds[i];
-          return paired === undefined ? [] : [paired.cpuMicrosPerRequest / round.cpuMicrosPerRequest];
-        });
+        const measured = cell.status === "ok" && reference?.status === "ok";
+        const cpuEfficiencyPerRound = measured
+          ? cell.rounds.flatMap((round, i) => {
+              const paired = reference.rounds[i];
+              const value = paired === undefined ? Number.NaN : paired.cpuMicrosPerRequest / round.cpuMicrosPerRequest;
+              return Number.isFinite(value) ? [value] : [];
+            })
+          : [];
         return { ...comparison, sizeBytes: cell.sizeBytes, ratios, baselineRatios: ratiosOf(cell, cells, baselineId), cpuEfficiencyPerRound, target, met };
       }),
   );
