@@ -1,9 +1,10 @@
 // In-process: our receiver's front door per delivery against the mandatory work alone (`npm run bench:pipeline`).
-import { createSecretKey } from "node:crypto";
+import { createSecretKey, randomUUID } from "node:crypto";
 import { createEventFactory } from "./lib/event-factory.js";
-import { createFullPipelineReceiver } from "./lib/full-pipeline-receiver.js";
+import { createFullPipelineReceiver, library, type FullPipelineRedis } from "./lib/full-pipeline-receiver.js";
 import { minimalVerified } from "./lib/minimal-verify.js";
 import { pinSelf, SERVER_CORE } from "./lib/pinning.js";
+import { deleteRedisKeys, redisReachable } from "./lib/redis-keys.js";
 import { chatgptSigner } from "./lib/signers.js";
 import { median } from "./lib/stats.js";
 
@@ -11,12 +12,27 @@ const SECRET = "bench-pipeline-secret-0123456789abcdef0123";
 process.env.BENCH_SECRET = SECRET; // the receiver's secret (bench/lib/full-pipeline-receiver.ts)
 const CALLS = Number(process.env.BENCH_PIPELINE_CALLS ?? 30_000);
 const ROUNDS = Number(process.env.BENCH_PIPELINE_ROUNDS ?? 9);
+/** Deliveries in flight at once, each a stream of calls started in its own macrotask, as sockets are. */
+const IN_FLIGHT = Number(process.env.BENCH_PIPELINE_IN_FLIGHT ?? 1);
+/** `memory` (the service scenario) or `redis` (the service-redis scenario's stores). */
+const STORE = process.env.BENCH_PIPELINE_STORE ?? "memory";
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
+if (!Number.isInteger(IN_FLIGHT) || IN_FLIGHT < 1) throw new Error(`BENCH_PIPELINE_IN_FLIGHT must be a positive integer, got ${IN_FLIGHT}`);
+if (STORE !== "memory" && STORE !== "redis") throw new Error(`BENCH_PIPELINE_STORE must be memory or redis, got ${STORE}`);
 
 const events = createEventFactory(Number(process.env.BENCH_PIPELINE_SIZE ?? 1024));
 const sign = chatgptSigner(SECRET);
 const key = createSecretKey(Buffer.from(SECRET, "utf8"));
-// The service scenario's receiver (memory store, both limiters, pino at info, no-op handler); its log lines go nowhere.
-const receiver = await createFullPipelineReceiver("/dev/null");
+
+async function redisStores(): Promise<FullPipelineRedis> {
+  if (!(await redisReachable(REDIS_URL))) throw new Error(`BENCH_PIPELINE_STORE=redis: nothing listens at ${REDIS_URL} (BENCH_REDIS_URL)`);
+  const connection = library.createRedisConnection({ url: REDIS_URL });
+  if (!(await connection.waitUntilReady(5_000))) throw new Error(`BENCH_PIPELINE_STORE=redis: no connection to ${REDIS_URL}`);
+  return { connection, keyPrefix: `cwr-bench-pipeline:${randomUUID()}:` };
+}
+const redis = STORE === "redis" ? await redisStores() : undefined;
+// The service scenario's receiver (both limiters, pino at info, no-op handler), with the chosen stores; its log lines go nowhere.
+const receiver = await createFullPipelineReceiver("/dev/null", redis);
 
 /** One fresh signed delivery: both cases pay for making it, so the difference is theirs alone. */
 function delivery(): { body: Buffer; headers: Record<string, string> } {
@@ -41,10 +57,18 @@ async function mandatory(): Promise<void> {
   if (typeof event.id !== "string") throw new Error("no event id");
 }
 
-/** CPU microseconds (user + system) per call over `calls` sequential calls. */
+/** CPU microseconds (user + system) per call over `calls` calls, {@link IN_FLIGHT} at a time. */
 async function cpuPerCall(run: () => Promise<void>, calls: number): Promise<number> {
+  let started = 0;
+  const stream = async (): Promise<void> => {
+    await new Promise(setImmediate); // each stream begins in its own macrotask
+    while (started < calls) {
+      started += 1;
+      await run();
+    }
+  };
   const before = process.cpuUsage();
-  for (let i = 0; i < calls; i += 1) await run();
+  await Promise.all(Array.from({ length: IN_FLIGHT }, stream));
   const used = process.cpuUsage(before);
   return (used.user + used.system) / calls;
 }
@@ -66,5 +90,11 @@ console.log("| --- | ---: |");
 console.log(`| our receiver (\`receiver.handle\`) | ${median(oursSamples).toFixed(2)} |`);
 console.log(`| mandatory work only | ${median(mandatorySamples).toFixed(2)} |`);
 console.log(`| what ours adds (median of per-round differences) | ${median(pairs).toFixed(2)} |`);
-console.log(`\nBoth include making and signing each delivery; pinned to core ${pinnedToCore ? SERVER_CORE : "none"}.`);
+console.log(
+  `\nBoth include making and signing each delivery; ${STORE} stores, ${IN_FLIGHT} in flight; pinned to core ${pinnedToCore ? SERVER_CORE : "none"}.`,
+);
 await receiver.close();
+if (redis !== undefined) {
+  await redis.connection.close();
+  await deleteRedisKeys(REDIS_URL, redis.keyPrefix);
+}
