@@ -11,3 +11,16 @@ export type MaybePromise<T> = T | Promise<T>;
 export function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
 }
+
+/**
+ * `onValue(value)` at once when `value` is plain, or once it resolves when it is a promise or any
+ * other thenable (then as a native promise). `onError` takes only that asynchronous rejection:
+ * a plain value cannot reject, and what `onValue` throws on the synchronous path is the caller's.
+ */
+export function thenMaybe<T, R>(
+  value: T | PromiseLike<T>,
+  onValue: (value: T) => R | Promise<R>,
+  onError?: (error: unknown) => R | Promise<R>,
+): R | Promise<R> {
+  return isThenable(value) ? Promise.resolve(value).then(onValue, onError) : onValue(value);
+}

@@ -113,6 +113,7 @@ export function createPipeline(deps: PipelineDependencies): Pipeline {
     facts.deliveryId = parsed.correlationId;
     const cached = currentKeys();
     // A key source may answer with another library's promise: made native here, awaited by `receive`.
+    // Not thenMaybe: its callback would be a closure per delivery with cached keys too.
     if (!Array.isArray(cached)) return Promise.resolve(cached).then((keys) => verifyWith(request, facts, parsed, keys));
     return verifyWith(request, facts, parsed, cached as readonly PreparedKey[]);
   }

@@ -2,7 +2,7 @@
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
 import { DeliveryFailedError, ErrorCode } from "../errors.js";
-import { isThenable, type MaybePromise } from "../maybe-promise.js";
+import { isThenable, thenMaybe, type MaybePromise } from "../maybe-promise.js";
 import type { ClaimResult, ReplayStore } from "../replay/replay-store.js";
 import { doneTtlMs, extendEveryMsFor, type RetentionPolicy } from "../replay/replay-policy.js";
 import type { ReceiverMetrics } from "../observability/metrics.js";
@@ -102,8 +102,7 @@ export function createReplayGuard(options: ReplayGuardOptions): ReplayGuard {
       } catch (error) {
         return failed(error);
       }
-      if (isThenable(answer)) return Promise.resolve(answer).then(settled, failed);
-      settled(answer);
+      return thenMaybe(answer, settled, failed);
     },
     async release(key, owner) {
       try {

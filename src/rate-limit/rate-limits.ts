@@ -3,7 +3,7 @@
 // request of that client is refused until its window ends.
 import type { Logger } from "pino";
 import { memoryCounter } from "./memory-counter.js";
-import { isThenable, type MaybePromise } from "../maybe-promise.js";
+import { isThenable, thenMaybe, type MaybePromise } from "../maybe-promise.js";
 import type { ClientStanding, RateLimitCounterFactory } from "./rate-limit-counter.js";
 
 /** The rate-limit window: one minute (limits are per minute). */
@@ -85,7 +85,7 @@ export function createRateLimits(options: RateLimitOptions): RateLimits {
     admit(key) {
       try {
         const standing = counter.countRequest(key);
-        return isThenable(standing) ? Promise.resolve(standing).then(judge, passed) : judge(standing);
+        return thenMaybe(standing, judge, passed);
       } catch (error) {
         return passed(error);
       }

@@ -91,6 +91,7 @@ export function createRequestHandler(deps: RequestHandlerDependencies): RequestH
     body?: Uint8Array,
   ): WebhookAnswer | Promise<WebhookAnswer> => {
     const counting = request.clientKey === undefined ? undefined : rateLimits.recordFailure(request.clientKey, answer.status);
+    // Not thenMaybe: its callback would be a closure per request on the synchronous path too.
     if (isThenable(counting)) return Promise.resolve(counting).then(() => recorded(request, started, answer, outcome, facts, body));
     return recorded(request, started, answer, outcome, facts, body);
   };
