@@ -2,6 +2,7 @@
 // sources a multi-instance deployment needs, errors and the types of every option (docs/ARCHITECTURE.md).
 export { createReceiver } from "./http/express-receiver.js";
 export type { Receiver } from "./http/express-receiver.js";
+export { createExpressServer } from "./http/express-server.js";
 export { createWebhookReceiver } from "./receiver/create-receiver.js";
 export type { Readiness, WebhookReceiver } from "./receiver/create-receiver.js";
 export type { BodyRead, WebhookAnswer, WebhookRequest } from "./receiver/webhook-request.js";

@@ -1,11 +1,12 @@
 // Running the service: receiver + app on a port, with server timeouts and graceful shutdown.
 import { once } from "node:events";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { RequestHandler } from "express";
 import type { Logger } from "pino";
 import type { ServiceConfig } from "../config/env.js";
 import { createApp, createOpsApp } from "../http/create-app.js";
+import { createExpressServer } from "../http/express-server.js";
 import type { Receiver } from "../http/express-receiver.js";
 import { createServiceReceiver, type ServiceReceiverOverrides } from "./create-service-receiver.js";
 
@@ -78,10 +79,10 @@ export async function startService(
     extraRoutes,
   });
   const timeouts = { ...DEFAULT_SERVER_TIMEOUTS, ...serverTimeouts };
-  const server = createServer(timeouts, app);
+  const server = createExpressServer(app, timeouts);
   if (maxConnections !== undefined) server.maxConnections = maxConnections;
   const url = await listen(server, config.port, config.host);
-  const opsServer = config.ops === undefined ? undefined : createServer(timeouts, createOpsApp({ receiver, logger, isShuttingDown }));
+  const opsServer = config.ops === undefined ? undefined : createExpressServer(createOpsApp({ receiver, logger, isShuttingDown }), timeouts);
   const opsUrl = opsServer === undefined || config.ops === undefined ? undefined : await listen(opsServer, config.ops.port, config.ops.host);
   // Fetch the first keys in the background: /readyz says not-ready (and why) until they arrive.
   if (remote !== undefined) void remote.warmUp();

@@ -4,14 +4,14 @@ import type { AddressInfo } from "node:net";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemoryStore } from "express-rate-limit";
-import { ConfigError, createReceiver, memoryCounter, type Receiver } from "../../src/index.js";
+import { ConfigError, createExpressServer, createReceiver, memoryCounter, type Receiver } from "../../src/index.js";
 import { uniqueEvent } from "../support/fixtures.js";
 import { chatgptHeaders } from "../support/independent-signers.js";
 import { TEST_SECRET } from "../support/service.js";
 
 let receiver: Receiver;
 let base: string;
-let server: ReturnType<ReturnType<typeof express>["listen"]>;
+let server: ReturnType<typeof createExpressServer>;
 const seen: string[] = [];
 
 beforeAll(async () => {
@@ -21,7 +21,7 @@ beforeAll(async () => {
   app.use("/webhooks/chatgpt", receiver.router);
   app.use(express.json());
   app.post("/other", (req, res) => void res.json({ echoed: req.body as unknown }));
-  server = app.listen(0, "127.0.0.1");
+  server = createExpressServer(app).listen(0, "127.0.0.1");
   await once(server, "listening");
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
