@@ -6,35 +6,36 @@ import type { Express } from "express";
  * `http.createServer(options, app)`, except that every request and response is constructed with
  * `app.request` / `app.response` as its prototype. Express switches each one to those prototypes
  * when it enters the app (`Object.setPrototypeOf`), and V8 handles objects whose prototype
- * changed after they were built far more slowly: a quarter of all allocations outlived the young
- * generation, and each request cost about twice the CPU (docs/BENCHMARKS.md). With the prototype
- * already in place Express's switch does nothing. A sub-app mounted with `app.use` still switches
- * the requests it serves, as before. Classes given in `options` (`IncomingMessage`,
- * `ServerResponse`) are constructed the same way; Express replaces their prototypes either way.
+ * changed after they were built more slowly: more garbage collection, slower property access
+ * (docs/BENCHMARKS.md, "How it was found"). With the prototype already in place Express's switch
+ * does nothing. A sub-app mounted with `app.use` still switches the requests it serves, as
+ * before. Request or response classes of your own in `options` are used as they are (Express
+ * then switches their objects, as it does with `http.createServer`).
  */
 export function createExpressServer(app: Express, options: ServerOptions = {}): Server {
   return createServer(
     {
       ...options,
-      IncomingMessage: withPrototype(options.IncomingMessage ?? IncomingMessage, app.request),
-      ServerResponse: withPrototype(options.ServerResponse ?? ServerResponse, app.response),
+      IncomingMessage: options.IncomingMessage ?? withPrototype(IncomingMessage, app.request),
+      ServerResponse: options.ServerResponse ?? withPrototype(ServerResponse, app.response),
     },
     app,
   );
 }
 
 /**
- * A constructor that builds what `base` builds, with `prototype` as the new object's prototype.
- * Node's request and response constructors are plain functions, run here on the new object
- * (`Reflect.construct` with another `new.target` measured several times slower per request).
- * Should Node ever make them classes, which cannot be called so, the server
- * gets Node's own classes and Express switches prototypes as before.
+ * A constructor that builds what Node's `base` builds, with `prototype` as the new object's
+ * prototype. Node's request and response constructors are plain functions, run here on the new
+ * object with every argument Node passes (`Reflect.construct` with another `new.target` measured
+ * slower: docs/BENCHMARKS.md). Should Node ever make them ES classes, which cannot be called so,
+ * `base` itself is returned and Express switches prototypes as before.
  */
 export function withPrototype<T extends typeof IncomingMessage | typeof ServerResponse>(base: T, prototype: object): T {
   if (Function.prototype.toString.call(base).startsWith("class")) return base;
-  const construct = base as unknown as (this: object, first: unknown, second: unknown) => void;
-  function Constructed(this: object, first: unknown, second: unknown): void {
-    construct.call(this, first, second);
+  const construct = base as unknown as (this: object, ...args: unknown[]) => void;
+  function Constructed(this: object): void {
+    // eslint-disable-next-line prefer-rest-params -- `arguments` is passed on without building an array per request
+    construct.apply(this, arguments as unknown as unknown[]);
   }
   Constructed.prototype = prototype;
   return Constructed as unknown as T;

@@ -65,15 +65,45 @@ describe("createExpressServer", () => {
         name: req.params.name,
         isIncoming: req instanceof IncomingMessage,
         isResponse: res instanceof ServerResponse,
+        // Node passes these to the constructors: they arrive when every argument is passed on.
+        highWaterMarks: [req.readableHighWaterMark, res.writableHighWaterMark],
       });
     });
-    const { server, base } = await serve(app, { requestTimeout: 12_345 });
+    const { server, base } = await serve(app, { requestTimeout: 12_345, highWaterMark: 12_345 });
     expect(server.requestTimeout).toBe(12_345);
 
     const answer = await fetch(`${base}/who/ada?x=1`, { headers: { "x-forwarded-for": "203.0.113.7" } });
     expect(answer.status).toBe(201);
     expect(answer.headers.get("content-type")).toMatch(/^application\/json/);
-    expect(await answer.json()).toEqual({ ip: "203.0.113.7", path: "/who/ada", query: { x: "1" }, name: "ada", isIncoming: true, isResponse: true });
+    expect(await answer.json()).toEqual({
+      ip: "203.0.113.7",
+      path: "/who/ada",
+      query: { x: "1" },
+      name: "ada",
+      isIncoming: true,
+      isResponse: true,
+      highWaterMarks: [12_345, 12_345],
+    });
+  });
+
+  it("passes Node's every constructor argument on: a response option set on the server applies", async () => {
+    const refused: string[] = [];
+    const app = express();
+    app.get("/empty", (_req, res) => {
+      res.status(204);
+      try {
+        res.write("a body a 204 may not have");
+        refused.push("none");
+      } catch (error) {
+        refused.push((error as { code?: string }).code ?? "unknown");
+      }
+      res.end();
+    });
+    // Node hands rejectNonStandardBodyWrites to the response constructor as its second argument.
+    const { base } = await serve(app, { rejectNonStandardBodyWrites: true });
+
+    expect((await fetch(`${base}/empty`)).status).toBe(204);
+    expect(refused).toEqual(["ERR_HTTP_BODY_NOT_ALLOWED"]);
   });
 
   it("still gives a mounted sub-app its own prototypes, and the parent's back after it", async () => {
@@ -94,17 +124,30 @@ describe("createExpressServer", () => {
     expect(await missed.json()).toEqual({ parent: true });
   });
 
-  it("uses a request class given in the options: built as is when it is an ES class, and Express still serves", async () => {
-    class TaggedRequest extends IncomingMessage {}
+  it("uses request and response classes given in the options as they are, ES classes and old-style functions alike", async () => {
+    class TaggedRequest extends IncomingMessage {
+      tag(): string {
+        return "request";
+      }
+    }
+    // An old-style subclass, as util.inherits makes them: it could be called on another object, and must not be.
+    function TaggedResponse(this: ServerResponse, req: IncomingMessage): void {
+      ServerResponse.call(this, req);
+    }
+    Object.setPrototypeOf(TaggedResponse.prototype, ServerResponse.prototype);
+    (TaggedResponse.prototype as { tag?: () => string }).tag = () => "response";
     const app = express();
     app.get("/ping", (req, res) => {
-      res.json({ express: Object.getPrototypeOf(req) === app.request });
+      res.json({ express: Object.getPrototypeOf(req) === app.request && Object.getPrototypeOf(res) === app.response });
     });
-    const { server, base } = await serve(app, { IncomingMessage: TaggedRequest });
-    const born = recordBirthPrototypes(server);
+    const { server, base } = await serve(app, { IncomingMessage: TaggedRequest, ServerResponse: TaggedResponse as unknown as typeof ServerResponse });
+    const outsideTheApp: string[] = [];
+    server.prependListener("request", (req: { tag?: () => string }, res: { tag?: () => string }) => {
+      outsideTheApp.push(`${req.tag?.()} ${res.tag?.()}`);
+    });
 
     expect(await (await fetch(`${base}/ping`)).json()).toEqual({ express: true });
-    expect(born.map(({ request, response }) => [request === TaggedRequest.prototype, response === app.response])).toEqual([[true, true]]);
+    expect(outsideTheApp).toEqual(["request response"]);
   });
 
   it("falls back to the class itself when a constructor is a class (it cannot be called on another object)", () => {
@@ -123,6 +166,16 @@ describe("createExpressServer", () => {
 });
 
 describe("the service's listener", () => {
+  /** Whether each recorded request and response was built on an Express app's prototypes (one over Express's shared ones). */
+  function bornOnAnApp(born: ReturnType<typeof recordBirthPrototypes>): boolean[] {
+    const expressRequest = Object.getPrototypeOf(express().request) as object;
+    const expressResponse = Object.getPrototypeOf(express().response) as object;
+    return born.map(
+      ({ request, response }) =>
+        request !== null && Object.getPrototypeOf(request) === expressRequest && response !== null && Object.getPrototypeOf(response) === expressResponse,
+    );
+  }
+
   it("is such a server: deliveries arrive with the app's prototype already set, and are processed", async () => {
     service = await startTestService({}, { register: (receiver) => receiver.on("*", () => {}) });
     const born = recordBirthPrototypes(service.server);
@@ -131,15 +184,16 @@ describe("the service's listener", () => {
     const answer = await service.post(body, chatgptHeaders(body, TEST_SECRET));
     expect(answer.status).toBe(200);
     expect(await answer.json()).toMatchObject({ status: "processed" });
-    expect(born).toHaveLength(1);
-    // The service's app is not reachable from here; its request prototype is one over Express's shared one.
-    const expressRequest = Object.getPrototypeOf(express().request) as object;
-    const expressResponse = Object.getPrototypeOf(express().response) as object;
-    const request = born[0]?.request;
-    const response = born[0]?.response;
-    expect({
-      requestFromApp: request !== undefined && request !== null && Object.getPrototypeOf(request) === expressRequest,
-      responseFromApp: response !== undefined && response !== null && Object.getPrototypeOf(response) === expressResponse,
-    }).toEqual({ requestFromApp: true, responseFromApp: true });
+    // The service's app is not reachable from here; its prototypes are one over Express's shared ones.
+    expect(bornOnAnApp(born)).toEqual([true]);
+  });
+
+  it("and so is the ops listener (OPS_PORT)", async () => {
+    service = await startTestService({ OPS_PORT: "0" });
+    if (service.opsServer === undefined || service.opsUrl === undefined) throw new Error("no ops listener");
+    const born = recordBirthPrototypes(service.opsServer);
+
+    expect((await fetch(`${service.opsUrl}/healthz`)).status).toBe(200);
+    expect(bornOnAnApp(born)).toEqual([true]);
   });
 });
