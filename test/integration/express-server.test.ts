@@ -65,7 +65,7 @@ describe("createExpressServer", () => {
         name: req.params.name,
         isIncoming: req instanceof IncomingMessage,
         isResponse: res instanceof ServerResponse,
-        // Node passes these to the constructors: they arrive when every argument is passed on.
+        // The server's highWaterMark reaches both (the response's through its socket: the next test checks the constructor's arguments).
         highWaterMarks: [req.readableHighWaterMark, res.writableHighWaterMark],
       });
     });
